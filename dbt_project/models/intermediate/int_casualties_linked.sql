@@ -1,0 +1,95 @@
+{#
+  Casualty figures joined to the figure they are part of (if any), to the top-level figure
+  at the root of that chain, and to their incident.
+
+  A "part" is a figure inside another one: in "87 civilians including 34 children" the
+  children row has parent_casualty_id = the civilians row. Parts must never be added to
+  totals; `is_part` marks them.
+#}
+
+with recursive casualties as (
+    select * from {{ ref('stg_casualties') }}
+),
+
+incidents as (
+    select * from {{ ref('stg_events') }}
+),
+
+-- walk parent links up to the top-level figure (depth-capped so a bad cycle cannot loop)
+chain as (
+    select
+        casualty_id,
+        parent_casualty_id                      as next_parent_id,
+        casualty_id                             as root_casualty_id,
+        0                                       as depth
+    from casualties
+
+    union all
+
+    select
+        chain.casualty_id,
+        parent.parent_casualty_id               as next_parent_id,
+        parent.casualty_id                      as root_casualty_id,
+        chain.depth + 1                         as depth
+    from chain
+    inner join casualties as parent
+        on parent.casualty_id = chain.next_parent_id
+    where chain.depth < 10
+),
+
+roots as (
+    select
+        casualty_id,
+        arg_max(root_casualty_id, depth)        as root_casualty_id,
+        max(depth)                              as part_depth
+    from chain
+    group by casualty_id
+),
+
+linked as (
+    select
+        casualties.casualty_id,
+        casualties.incident_id,
+        casualties.doc_id,
+        casualties.outcome,
+        casualties.victim_group,
+        casualties.victim_actor,
+        casualties.count_low,
+        casualties.count_best,
+        casualties.count_high,
+        casualties.quantity_text,
+        casualties.parent_casualty_id,
+        casualties.claim_source,
+        casualties.is_background,
+        casualties.evidence,
+        casualties.char_start,
+        casualties.char_end,
+        casualties.sentence_idx,
+        casualties.extractor_version,
+
+        casualties.parent_casualty_id is not null           as is_part,
+        parent.casualty_id is not null                      as has_parent_row,
+        parent.outcome                                      as parent_outcome,
+        parent.victim_group                                 as parent_victim_group,
+        parent.count_best                                   as parent_count_best,
+        roots.root_casualty_id,
+        cast(roots.part_depth as bigint)                    as part_depth,
+
+        incidents.incident_id is not null                   as has_incident,
+        incidents.doc_id                                    as incident_doc_id,
+        incidents.event_date                                as incident_date,
+        incidents.is_background                             as incident_is_background,
+
+        -- the figure used when adding up totals
+        coalesce(casualties.count_best, casualties.count_low, casualties.count_high)
+                                                            as count_for_totals
+    from casualties
+    left join casualties as parent
+        on parent.casualty_id = casualties.parent_casualty_id
+    left join roots
+        on roots.casualty_id = casualties.casualty_id
+    left join incidents
+        on incidents.incident_id = casualties.incident_id
+)
+
+select * from linked

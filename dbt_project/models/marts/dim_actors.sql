@@ -1,0 +1,5 @@
+select
+    code,
+    label,
+    description
+from {{ ref('actors') }}

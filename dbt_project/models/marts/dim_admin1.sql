@@ -1,0 +1,6 @@
+select
+    admin1,
+    capital,
+    latitude,
+    longitude
+from {{ ref('admin1') }}

@@ -1,0 +1,26 @@
+{#
+  One row per document. The counts are the extractor's (extract.doc_profiles decides the
+  principal incident); documents without a profile get zeros.
+#}
+
+with documents as (
+    select doc_id from {{ ref('stg_documents') }}
+),
+
+profiles as (
+    select * from {{ ref('stg_doc_profiles') }}
+)
+
+select
+    documents.doc_id,
+    profiles.primary_admin1,
+    profiles.primary_actor,
+    profiles.primary_method,
+    cast(coalesce(profiles.civilians_killed, 0) as bigint)     as civilians_killed,
+    cast(coalesce(profiles.children_killed, 0) as bigint)      as children_killed,
+    cast(coalesce(profiles.women_killed, 0) as bigint)         as women_killed,
+    cast(coalesce(profiles.combatants_killed, 0) as bigint)    as combatants_killed,
+    profiles.principal_incident_id
+from documents
+left join profiles
+    on profiles.doc_id = documents.doc_id

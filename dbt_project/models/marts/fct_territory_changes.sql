@@ -1,0 +1,18 @@
+select
+    change_id,
+    doc_id,
+    event_date,
+    date_precision,
+    place_name,
+    admin1,
+    n_places,
+    area_km2,
+    gaining_actor,
+    losing_actor,
+    claim_source,
+    evidence,
+    char_start,
+    char_end,
+    sentence_idx,
+    extractor_version
+from {{ ref('stg_territory') }}

@@ -1,0 +1,21 @@
+with source as (
+    select * from {{ source('raw', 'documents') }}
+),
+
+renamed as (
+    select
+        trim(doc_id)                             as doc_id,
+        nullif(trim(source), '')                 as source,
+        nullif(trim(url), '')                    as url,
+        nullif(trim(title), '')                  as title,
+        cast(published_date as date)             as published_date,
+        text,
+        cast(n_chars as bigint)                  as n_chars,
+        lower(trim(content_sha256))              as content_sha256,
+        trim(source_ref)                         as source_ref,
+        nullif(lower(trim(format)), '')          as format,
+        cast(ingested_at as timestamp)           as ingested_at
+    from source
+)
+
+select * from renamed

@@ -91,16 +91,46 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
 }
 
 ACTORS = (
-    "syrian_government", "russia", "iran", "opposition", "hts", "islamic_state",
-    "sdf", "coalition", "turkey", "israel", "unknown",
+    "syrian_government",
+    "russia",
+    "iran",
+    "opposition",
+    "hts",
+    "islamic_state",
+    "sdf",
+    "coalition",
+    "turkey",
+    "israel",
+    "unknown",
 )
 ADMIN1 = (
-    "Aleppo", "Damascus", "Rif Dimashq", "Idlib", "Hama", "Homs", "Latakia", "Tartus",
-    "Deir ez-Zor", "Raqqa", "Hasakah", "Daraa", "As-Suwayda", "Quneitra",
+    "Aleppo",
+    "Damascus",
+    "Rif Dimashq",
+    "Idlib",
+    "Hama",
+    "Homs",
+    "Latakia",
+    "Tartus",
+    "Deir ez-Zor",
+    "Raqqa",
+    "Hasakah",
+    "Daraa",
+    "As-Suwayda",
+    "Quneitra",
 )
 METHODS = (
-    "airstrike", "shelling", "barrel_bomb", "explosive_device", "suicide_bombing", "chemical",
-    "gunfire", "execution", "siege", "other", "unknown",
+    "airstrike",
+    "shelling",
+    "barrel_bomb",
+    "explosive_device",
+    "suicide_bombing",
+    "chemical",
+    "gunfire",
+    "execution",
+    "siege",
+    "other",
+    "unknown",
 )
 OUTCOMES = ("killed", "died", "injured", "missing", "displaced")
 VICTIM_GROUPS = ("civilians", "children", "women", "combatants", "people")

@@ -1,0 +1,322 @@
+"""Casualty figures: "87 civilians including 34 children were killed", "killing six", "35 dead".
+
+A mention is a quantity tied to a victim noun ("87 civilians") or to an outcome word
+("35 dead", "killed six", "the death toll rose to 30"). Its outcome comes from the words
+right before it ("killing 23 civilians") or the first outcome word after it in the same
+clause ("23 civilians were killed"). Parts ("including 34 children", "52 + 21 + 14 = 87")
+point at their totals and are never added to them.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from extract.lexicon import ACTORS, VICTIM_NOUNS
+from extract.quantities import QUANTITY, parse_quantity
+from extract.spans import find_spans
+
+_NOUN = "|".join(f"(?:{p})" for _, p in VICTIM_NOUNS)
+_MOD_WORDS = (
+    r"other|more|additional|further|innocent|unarmed|young|foreign|civilian|local|elderly|armed|"
+    r"wounded|injured|allied|enemy|suspected|alleged|government|regime|army|rebel|opposition|jihadi|"
+    r"jihadist|militia|police|security|same|displaced|trapped|female|male|elite|special|senior|"
+    r"ranking|terrorist|extremist|state|loyalist|pro|of whom|of them|them|the|their|its|his|her|"
+    r"whom|including|mostly|all|Syrian|Russian|Turkish|Kurdish|Iranian|Iraqi|Afghan|Lebanese|"
+    r"American|Islamist|Shiite|Sunni|Alawite|Christian|Druze|Palestinian|Daesh|Nusra|Hezbollah|"
+    r"opposition's|regime's|army's|member|members|of|fellow|family|and"
+)
+_MOD = rf"(?:(?-i:[A-Z][\w'’.]*(?:-[\w'’]+)*)|[a-z]+(?:-[a-z]+)+|{_MOD_WORDS})"
+# Quantity first: "87 civilians", "at least 35 dead", "8 Killed".
+_OUTCOME_WORDS = (
+    r"killed|dead|died|perished|slain|executed|massacred|martyred|wounded|injured|hurt|missing|fled|displaced"
+)
+_NP = rf"(?i)\b{QUANTITY}\s+(?:{_MOD}\s+){{0,4}}?(?:{_NOUN})\b"
+_BARE_AFTER = (
+    rf"(?i)\b{QUANTITY}\s+(?:more\s+|others?\s+)?(?:(?:were|was|have been|had been|are|have|had|"
+    rf"reported|confirmed)\s+)?(?:{_OUTCOME_WORDS})\b"
+)
+_KILL_VERBS = (
+    r"killed|killing|kills|kill|claimed the lives of|claiming the lives of|took the lives of|"
+    r"wounding|wounded|injuring|injured|left|leaving|death of|deaths of|killing of"
+)
+_BARE_BEFORE = (
+    rf"(?i)\b(?:(?:{_KILL_VERBS})\s+{QUANTITY}|death toll\b[^.;]{{0,40}}?\b(?:to|at|of|reached|hit|"
+    rf"is|was|stood at|rose to|climbed to)\s+{QUANTITY})\b"
+)
+
+_LEFT_OUTCOME = {
+    "killed": r"(?i)\b(?:killed|killing|kills|kill|slaughtered|massacred|massacring|claimed the lives of|"
+    r"claiming the lives of|took the lives of|taking the lives of|lives of|deaths? of|killing of|bodies of|"
+    r"remains of|shot dead|murdered|murdering|executed|executing|beheaded|beheading|toll (?:\w+ ){0,3}"
+    r"(?:to|at|of|reached|hit|is|was|stood at|rose to|climbed to))\s*(?:,\s*)?$",
+    "injured": r"(?i)\b(?:wounding|wounded|injuring|injured|injure|injury of|injuries (?:of|to)|hurting|maiming|"
+    r"maimed)\s*$",
+    "displaced": r"(?i)\b(?:displacing|displaced|uprooting|forcing|forced|drove|driving|sent)\s*$",
+    "missing": r"(?i)\b(?:abducting|abducted|kidnapped|kidnapping)\s*$",
+}
+_RIGHT_OUTCOME = (
+    r"(?i)^[^.;:!?]{0,70}?\b(killed|dead|died|die|perished|martyred|lost (?:their|his|her) li(?:v|f)es?|slain|"
+    r"executed|massacred|murdered|beheaded|wounded|injured|hurt|injuries|missing|disappeared|abducted|"
+    r"kidnapped|fled|flee|fleeing|displaced|uprooted)\b"
+)
+_OUTCOME_OF_WORD = [
+    ("killed", r"(?i)^(?:killed|dead|slain|executed|massacred|murdered|beheaded|lost|martyred)"),
+    ("died", r"(?i)^(?:died|die|perished)"),
+    ("injured", r"(?i)^(?:wounded|injured|hurt|injuries)"),
+    ("missing", r"(?i)^(?:missing|disappeared|abducted|kidnapped)"),
+    ("displaced", r"(?i)^(?:fled|flee|fleeing|displaced|uprooted)"),
+]
+# "kill and injure 290", "killed or wounded": one figure for two outcomes; not a casualty count.
+_MIXED = r"(?i)(?:kill(?:ed|ing|s)?|dead|deaths?)\s+(?:and|or|&)\s+(?:injur|wound)|(?:injur\w*|wound\w*)\s+(?:and|or|&)\s+(?:kill|dead)|casualties"
+_PART_LEFT = r"(?i)(?:\bincluding|\bamong them|\bamong whom|\bof whom|\bof them|\bamongst them|\bincl\.?|\bmost of them|\bmostly)\s*$"
+_AND_LEFT = r"(?i)^\W*(?:and|as well as|,)\W*$"
+_AMONG_RIGHT = r"(?i)^\s*(?:,?\s*including[^.;]{0,40}?)?\s*(?:were|was|are)?\s*(?:among|amongst)\b"
+_YEARLIKE = r"^(?:19[5-9]\d|20[0-3]\d)$"
+# "a fighter jet", "a rebel zone": the noun is a modifier of something else, not a victim.
+_NOT_A_VICTIM = (
+    r"(?i)^\s*(?:-|–)?\s*(?:jets?|planes?|aircraft|zones?|areas?|held|controlled|positions?|groups?|"
+    r"factions?|bases?|territory|strongholds?|lines?|brigades?|battalions?|held|enclaves?|-held|-controlled)\b"
+)
+_DEAD_NOUN = r"(?i)\b(?:dead|deaths|bodies|lives|corpses|martyrs)$"
+
+
+def _outcome_from(left: pl.Expr, right: pl.Expr) -> pl.Expr:
+    expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
+    for outcome, pattern in _LEFT_OUTCOME.items():
+        expr = expr.when(left.str.contains(pattern)).then(pl.lit(outcome))
+    word = right.str.extract(_RIGHT_OUTCOME)
+    by_word = pl.when(word.is_null()).then(pl.lit(None, dtype=pl.String))
+    for outcome, pattern in _OUTCOME_OF_WORD:
+        by_word = by_word.when(word.str.contains(pattern)).then(pl.lit(outcome))
+    return expr.otherwise(by_word.otherwise(pl.lit(None, dtype=pl.String)))
+
+
+def _victim_group(text: pl.Expr) -> pl.Expr:
+    expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
+    for group, pattern in VICTIM_NOUNS:
+        expr = expr.when(text.str.contains(rf"(?i)\b(?:{pattern})$")).then(pl.lit(group))
+    return expr.otherwise(pl.lit("people"))
+
+
+def actor_in(text: pl.Expr) -> pl.Expr:
+    """First actor code whose pattern occurs in `text` (by lexicon order), else null."""
+    expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
+    for code, pattern in ACTORS:
+        expr = expr.when(text.str.contains(f"(?i){pattern}")).then(pl.lit(code))
+    return expr.otherwise(pl.lit(None, dtype=pl.String))
+
+
+def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
+    """One row per casualty figure: keys, span in the sentence, quantity, outcome, group, part marker."""
+    keys = ["doc_id", "sentence_idx"]
+    # Years and dd-mm-yyyy dates are not figures; masked with same-length text so offsets hold.
+    sentences = sentences.with_columns(
+        sentence=pl.col("sentence")
+        .str.replace_all(r"\b(?:19[5-9]\d|20[0-3]\d)\b", "####")
+        .str.replace_all(r"\b(\d{1,2})[-.](\d{1,2})[-.]", "$1/$2/")
+    )
+    noun_phrases = find_spans(sentences, "sentence", _NP, keys).with_columns(kind=pl.lit("np"))
+    bare_after = find_spans(sentences, "sentence", _BARE_AFTER, keys).with_columns(kind=pl.lit("after"))
+    bare_before = find_spans(sentences, "sentence", _BARE_BEFORE, keys).with_columns(kind=pl.lit("before"))
+    bare = pl.concat([bare_after, bare_before])
+    # A bare figure that overlaps a noun phrase is the same figure said with its noun: keep the noun.
+    overlapping = (
+        bare.join(noun_phrases.select(*keys, n_start="m_start", n_end="m_end"), on=keys)
+        .filter((pl.col("m_start") < pl.col("n_end")) & (pl.col("n_start") < pl.col("m_end")))
+        .select(*keys, "m_start")
+        .unique()
+    )
+    bare = bare.join(overlapping, on=[*keys, "m_start"], how="anti").unique([*keys, "m_start"], keep="first")
+    mentions = pl.concat([noun_phrases, bare]).sort([*keys, "m_start"])
+
+    quantity_text = (
+        pl.when(pl.col("kind") == "before")
+        .then(pl.col("match").str.extract(rf"(?i)({QUANTITY})$"))
+        .otherwise(pl.col("match").str.extract(rf"(?i)^({QUANTITY})"))
+        .str.strip_chars()
+        .str.replace(r"(?i)\s+of$", "")
+    )
+    mentions = (
+        mentions.join(sentences.select(*keys, "sentence", "s_start"), on=keys)
+        .with_columns(
+            quantity_text=quantity_text,
+            left=pl.col("sentence").str.slice(0, pl.col("m_start")).str.slice(-70),
+            right=pl.col("sentence").str.slice(pl.col("m_end"), 90),
+        )
+        .with_columns(q=parse_quantity(pl.col("quantity_text")))
+        .unnest("q")
+        .filter(pl.col("count_best").is_not_null())
+        # "in 2013 people ..." is a year, not a figure.
+        .filter(
+            ~(
+                pl.col("quantity_text").str.contains(_YEARLIKE)
+                & (pl.col("kind") == "np")
+                & ~pl.col("right").str.contains(r"(?i)^\s*(?:were|was|have|had|killed|dead|died)")
+            )
+        )
+    )
+    mixed = pl.col("left").str.slice(-25).str.contains(_MIXED) | pl.col("right").str.slice(
+        0, 25
+    ).str.contains(
+        r"(?i)^\s*(?:were\s+|have been\s+)?(?:killed|dead)\s+(?:and|or|&)\s+(?:injured|wounded)|^\s*casualties"
+    )
+    outcome_left = pl.when(pl.col("kind") == "before").then(pl.col("match")).otherwise(pl.col("left"))
+    outcome_right = (
+        pl.when(pl.col("kind") == "after")
+        .then(pl.col("match").str.replace(rf"(?i)^{QUANTITY}\s+", ""))
+        .otherwise(pl.col("right"))
+    )
+    noun_text = pl.when(pl.col("kind") == "np").then(pl.col("match")).otherwise(pl.lit(""))
+    return (
+        mentions.filter(~mixed & ~((pl.col("kind") == "np") & pl.col("right").str.contains(_NOT_A_VICTIM)))
+        .with_columns(
+            outcome=_outcome_from(
+                outcome_left.str.replace(rf"(?i){QUANTITY}$", "").str.strip_chars_end(), outcome_right
+            ),
+            victim_group=_victim_group(noun_text),
+            victim_actor=actor_in(noun_text),
+            is_part_marker=pl.col("left").str.contains(_PART_LEFT)
+            | pl.col("match").str.contains(r"(?i)\b(?:of them|of whom)\b"),
+            follows_and=pl.col("left").str.slice(-12).str.contains(r"(?i)(?:\band|,|\bas well as)\s*$"),
+            among_next=pl.col("right").str.contains(_AMONG_RIGHT)
+            & ~pl.col("right").str.contains(
+                r"(?i)^\W*(?:were |was |are )?(?:among|amongst) (?:them|whom|those)\b"
+            ),
+            char_start=pl.col("s_start") + pl.col("m_start"),
+            char_end=pl.col("s_start") + pl.col("m_end"),
+        )
+        .with_columns(
+            victim_actor=pl.when(
+                pl.col("victim_actor").is_null() & pl.col("match").str.contains(r"(?i)\brebels?\b")
+            )
+            .then(pl.lit("opposition"))
+            .otherwise(pl.col("victim_actor")),
+            outcome=pl.when(
+                pl.col("outcome").is_null()
+                & (pl.col("kind") == "np")
+                & pl.col("match").str.contains(_DEAD_NOUN)
+            )
+            .then(pl.lit("killed"))
+            .otherwise(pl.col("outcome")),
+        )
+        .sort(["doc_id", "sentence_idx", "m_start"])
+        # "the killing of 119 troops, and 72 fighters": a figure joined by "and" shares the outcome.
+        .with_columns(
+            outcome=pl.when(pl.col("outcome").is_null() & (pl.col("follows_and") | pl.col("is_part_marker")))
+            .then(pl.col("outcome").forward_fill().over(["doc_id", "sentence_idx"]))
+            .otherwise(pl.col("outcome"))
+        )
+        .filter(pl.col("outcome").is_not_null())
+        .select(
+            *keys,
+            "match_rank",
+            "char_start",
+            "char_end",
+            "m_start",
+            "kind",
+            "quantity_text",
+            "count_low",
+            "count_best",
+            "count_high",
+            "outcome",
+            "victim_group",
+            "victim_actor",
+            "is_part_marker",
+            "follows_and",
+            "among_next",
+        )
+        .sort([*keys, "char_start"])
+        .with_columns(mention_rank=pl.int_range(pl.len()).over(keys))
+    )
+
+
+def link_parts(mentions: pl.DataFrame) -> pl.DataFrame:
+    """Add `parent_idx` (the row index of a mention's total within the same document) and inherit outcomes.
+
+    Within a sentence: "X including Y (and Z)" makes Y and Z parts of X; "Y were among X killed"
+    makes Y a part of X. Across sentences: the top-level figures that follow a total, with the same
+    outcome and victim class, and that add up exactly to it, are its parts (SOHR's "distributed
+    as follows" lists; "35 fighters ... 19 jihadists and 16 pro-regime fighters").
+    """
+    m = mentions.with_row_index("idx").with_columns(pl.col("idx").cast(pl.Int64))
+    prev = pl.col("idx").shift(1).over(["doc_id", "sentence_idx"])
+    nxt = pl.col("idx").shift(-1).over(["doc_id", "sentence_idx"])
+    prev_part = pl.col("is_part_marker").shift(1).over(["doc_id", "sentence_idx"]).fill_null(False)
+    # A part marker points at the previous figure; "and Z" right after a part shares its parent.
+    m = m.with_columns(
+        parent_idx=pl.when(pl.col("is_part_marker"))
+        .then(prev)
+        .when(pl.col("among_next"))
+        .then(nxt)
+        .otherwise(None)
+        .cast(pl.Int64),
+        chain=pl.col("follows_and") & prev_part,
+    )
+    # resolve "and Z" chains: parent of Z = parent of the previous part
+    for _ in range(3):
+        m = m.with_columns(
+            parent_idx=pl.when(pl.col("chain") & pl.col("parent_idx").is_null())
+            .then(pl.col("parent_idx").shift(1).over(["doc_id", "sentence_idx"]))
+            .otherwise(pl.col("parent_idx")),
+            is_part_marker=pl.col("is_part_marker")
+            | (
+                pl.col("chain") & pl.col("parent_idx").shift(1).over(["doc_id", "sentence_idx"]).is_not_null()
+            ),
+        )
+    # parts inherit their total's outcome ("87 killed including 34 children as well as the injury of...")
+    parent_outcome = m.select(pl.col("idx").alias("parent_idx"), pl.col("outcome").alias("p_outcome"))
+    m = (
+        m.join(parent_outcome, on="parent_idx", how="left")
+        .with_columns(
+            outcome=pl.when(pl.col("is_part_marker") & pl.col("p_outcome").is_not_null())
+            .then(pl.col("p_outcome"))
+            .otherwise(pl.col("outcome"))
+        )
+        .drop("p_outcome")
+        .sort("idx")
+    )
+    return _link_sums(m)
+
+
+_CLASS = (
+    pl.when(pl.col("victim_group") == "combatants").then(pl.lit("combatants")).otherwise(pl.lit("civilians"))
+)
+
+
+def _link_sums(m: pl.DataFrame) -> pl.DataFrame:
+    """Cross-sentence parts: consecutive top-level figures after a total that sum exactly to it."""
+    top = (
+        m.filter(pl.col("parent_idx").is_null())
+        .with_columns(cls=_CLASS)
+        .select("idx", "doc_id", "outcome", "cls", "count_best", "sentence_idx")
+    )
+    top = top.with_columns(pos=pl.int_range(pl.len()).over(["doc_id", "outcome", "cls"]))
+    pairs = (
+        top.join(top, on=["doc_id", "outcome", "cls"], suffix="_p")
+        .filter(
+            (pl.col("pos_p") > pl.col("pos"))
+            & (pl.col("pos_p") <= pl.col("pos") + 8)
+            & (pl.col("sentence_idx_p") > pl.col("sentence_idx"))
+        )
+        .sort(["idx", "pos_p"])
+        .with_columns(
+            running=pl.col("count_best_p").cum_sum().over("idx"), n=pl.int_range(1, pl.len() + 1).over("idx")
+        )
+    )
+    closing = (
+        pairs.filter((pl.col("running") == pl.col("count_best")) & (pl.col("n") >= 2))
+        .group_by("idx")
+        .agg(pl.col("pos_p").min().alias("close_pos"))
+    )
+    parts = (
+        pairs.join(closing, on="idx")
+        .filter(pl.col("pos_p") <= pl.col("close_pos"))
+        .select(pl.col("idx_p").alias("idx"), pl.col("idx").alias("sum_parent"))
+        .unique("idx", keep="first")
+    )
+    return (
+        m.join(parts, on="idx", how="left")
+        .with_columns(parent_idx=pl.coalesce("parent_idx", "sum_parent"))
+        .drop("sum_parent")
+        .sort("idx")
+    )

@@ -1,0 +1,113 @@
+"""What a sentence says around its figures: who claims it, how, by whom, and whether it is background."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from extract.lexicon import ACTORS, ANAPHORIC_CLAIM, CLAIM_SOURCES, METHODS, REPORTING
+from extract.spans import find_spans
+
+_MONTHS = (
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+# Figures about the whole war, a year or a month: not an incident of this article.
+BACKGROUND = (
+    r"(?i)\bsince (?:the (?:start|beginning|outbreak|onset|eruption) of (?:the |Syria's )?(?:war|conflict|uprising|"
+    r"crisis|revolution|civil war|protests)|(?:March |mid-March )?2011|the conflict (?:began|erupted|started)|"
+    r"the war (?:began|erupted|started)|that date|then|(?:the (?:start|beginning|end) of )?(?:"
+    + _MONTHS
+    + r")\b(?:\s+\d{4})?(?:\s*[,.;:]|\s+[a-z]|$)|"
+    r"the (?:start|beginning|end) of (?:the|this|last) year)"
+    r"|\b(?:war|conflict|crisis|uprising|fighting)(?:'s)? (?:has|had|have|that has|which has|that) (?:so far )?(?:killed|left|claimed)"
+    r"|\b(?:killed|dead|died) (?:in|since|during) (?:the|Syria's) (?:war|conflict|civil war|uprising)"
+    r"|\bin (?:" + _MONTHS + r"|\d{4}) alone\b|\bso far this year\b|\b(?:this|last|past) year\b|\bin \d{4}\b"
+    r"|\b(?:between|from) the (?:end|start|beginning|middle) of (?:" + _MONTHS + r")"
+    r"|\bdeath toll (?:of|in) the (?:war|conflict)|\bwar (?:that|which) (?:has )?(?:killed|left)"
+    r"|\bover the (?:past|last) (?:\w+ )?(?:years|months|year)\b|\bin the past (?:\w+ )?(?:years|months)\b"
+    r"|\bsince (?:the (?:start|beginning) of )?the (?:offensive|campaign|operation)\b"
+)
+_TARGET_BEFORE = (
+    r"(?i)(?:\bon|\bagainst|\btargeting|\btargeted|\bhit|\bstruck|\bat|\bpounded|\battacked|\bbombed|"
+    r"\bshelled|\binto|\bfrom|\bover|\bwith|\bamong|\bkilled|\bkilling|\bkill|\bof|\bbetween|\band|\bversus|\bvs\.?)"
+    r"\s+(?:the\s+|an?\s+|its\s+)?(?:\S+\s+)?$"
+)
+_AGENT_BEFORE = (
+    r"(?i)(?:\bby|\bblamed|\bblaming|\baccused|\bcarried out by|\bconducted by)\s+(?:the\s+)?(?:\S+\s+)?$"
+)
+
+
+def claim_sources(sentences: pl.DataFrame) -> pl.DataFrame:
+    """`(doc_id, sentence_idx, claim_source)` for every sentence, null where nobody is cited.
+
+    A named source counts where the sentence reports something; "it said" / "the source said"
+    points back to the last source named earlier in the document.
+    """
+    keys = ["doc_id", "sentence_idx"]
+    found = []
+    for name, pattern in CLAIM_SOURCES:
+        found.append(
+            find_spans(sentences, "sentence", f"(?i){pattern}", keys).select(
+                *keys, "m_start", claim_source=pl.lit(name)
+            )
+        )
+    named = pl.concat(found).sort([*keys, "m_start"]).unique(keys, keep="first").drop("m_start")
+    base = (
+        sentences.select(*keys, "sentence")
+        .join(named, on=keys, how="left")
+        .with_columns(
+            reporting=pl.col("sentence").str.contains(f"(?i){REPORTING}"),
+            anaphoric=pl.col("sentence").str.contains(f"(?i){ANAPHORIC_CLAIM}"),
+        )
+    )
+    explicit = pl.when(pl.col("reporting")).then(pl.col("claim_source"))
+    return (
+        base.sort(keys)
+        .with_columns(
+            claim_source=pl.when(pl.col("claim_source").is_not_null() & pl.col("reporting"))
+            .then(pl.col("claim_source"))
+            .when(pl.col("anaphoric"))
+            .then(explicit.forward_fill().over("doc_id"))
+            .otherwise(None)
+        )
+        .select(*keys, "claim_source")
+    )
+
+
+def background_flags(sentences: pl.DataFrame) -> pl.Expr:
+    return pl.col("sentence").str.contains(BACKGROUND)
+
+
+def sentence_methods(sentences: pl.DataFrame) -> pl.Expr:
+    """The method named in a sentence, by precedence of `lexicon.METHODS`, else null."""
+    expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
+    for method, pattern in METHODS:
+        expr = expr.when(pl.col("sentence").str.contains(f"(?i){pattern}")).then(pl.lit(method))
+    return expr.otherwise(pl.lit(None, dtype=pl.String))
+
+
+def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
+    """Every actor named in the sentences: keys, span, actor code and role score.
+
+    Role: 3 where the sentence says it was done *by* them, 1 where they are the target
+    ("strikes on IS positions"), 2 otherwise.
+    """
+    keys = ["doc_id", "sentence_idx"]
+    found = [
+        find_spans(sentences, "sentence", f"(?i){pattern}", keys).with_columns(actor=pl.lit(code))
+        for code, pattern in ACTORS
+    ]
+    spans = pl.concat(found).sort([*keys, "m_start"]).unique([*keys, "m_start"], keep="first")
+    return (
+        spans.join(sentences.select(*keys, "sentence"), on=keys)
+        .with_columns(left=pl.col("sentence").str.slice(0, pl.col("m_start")).str.slice(-40))
+        .with_columns(
+            role=pl.when(pl.col("left").str.contains(_AGENT_BEFORE))
+            .then(3)
+            .when(pl.col("left").str.contains(_TARGET_BEFORE))
+            .then(1)
+            .otherwise(2)
+        )
+        .select(*keys, "m_start", "m_end", "actor", "role")
+        .sort([*keys, "m_start"])
+    )

@@ -1,0 +1,142 @@
+"""When: dates written in a sentence, resolved against the document's reference date.
+
+The reference date is the publication date, or else the first full date written in the text.
+"on Tuesday" is the last Tuesday on or before it; "December 22" takes its year (the year before
+when that would put the day after the reference date); "last week" is a week before it. Without a
+reference date, a weekday or a month-day cannot be placed: the date stays null rather than a
+year being invented. A sentence with no date expression gets the reference date at week precision.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+_MONTH_NUM = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_WEEKDAYS = {
+    "monday": 1,
+    "tuesday": 2,
+    "wednesday": 3,
+    "thursday": 4,
+    "friday": 5,
+    "saturday": 6,
+    "sunday": 7,
+}
+
+_MDY = rf"(?i)\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b"
+_DMY = rf"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+((?:19|20)\d\d)\b"
+_ISO = r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"
+_MD = rf"(?i)\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b"
+_DM = rf"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\b"
+_MONTH_YEAR = rf"(?i)\b{_MONTH}\s+((?:19|20)\d\d)\b"
+_YEAR = r"(?i)\bin ((?:19|20)\d\d)\b"
+_WEEKDAY = r"(?i)\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+_RELATIVE = r"(?i)\b(yesterday|today|tonight|this morning|last night|overnight|last week|this week|past week|last month)\b"
+
+
+def _month(col: pl.Expr) -> pl.Expr:
+    return (
+        col.str.to_lowercase().str.slice(0, 3).replace_strict(_MONTH_NUM, default=None, return_dtype=pl.Int32)
+    )
+
+
+def _full_date(text: pl.Expr) -> pl.Expr:
+    mdy = text.str.extract_groups(_MDY)
+    dmy = text.str.extract_groups(_DMY)
+    iso = text.str.extract_groups(_ISO)
+    return pl.coalesce(
+        pl.date(
+            mdy.struct.field("3").cast(pl.Int32, strict=False),
+            _month(mdy.struct.field("1")),
+            mdy.struct.field("2").cast(pl.Int32, strict=False),
+        ),
+        pl.date(
+            dmy.struct.field("3").cast(pl.Int32, strict=False),
+            _month(dmy.struct.field("2")),
+            dmy.struct.field("1").cast(pl.Int32, strict=False),
+        ),
+        pl.date(
+            iso.struct.field("1").cast(pl.Int32, strict=False),
+            iso.struct.field("2").cast(pl.Int32, strict=False),
+            iso.struct.field("3").cast(pl.Int32, strict=False),
+        ),
+    )
+
+
+def reference_dates(docs: pl.DataFrame) -> pl.DataFrame:
+    """`(doc_id, ref_date)`: publication date, else the first full date in the text."""
+    return docs.select(
+        "doc_id",
+        ref_date=pl.coalesce(pl.col("published_date"), _full_date(pl.col("text").str.slice(0, 3000))),
+    )
+
+
+def sentence_dates(sentences: pl.DataFrame, refs: pl.DataFrame) -> pl.DataFrame:
+    """`(doc_id, sentence_idx, event_date, date_precision)` for every sentence."""
+    s = sentences.select("doc_id", "sentence_idx", "sentence").join(refs, on="doc_id", how="left")
+    text = pl.col("sentence")
+    ref = pl.col("ref_date")
+    ref_year = ref.dt.year()
+    md = text.str.extract_groups(_MD)
+    dm = text.str.extract_groups(_DM)
+    m_num = pl.coalesce(_month(md.struct.field("1")), _month(dm.struct.field("2")))
+    d_num = pl.coalesce(md.struct.field("2"), dm.struct.field("1")).cast(pl.Int32, strict=False)
+    same_year = pl.date(ref_year, m_num, d_num)
+    month_day = pl.when(same_year > ref).then(pl.date(ref_year - 1, m_num, d_num)).otherwise(same_year)
+    my = text.str.extract_groups(_MONTH_YEAR)
+    month_year = pl.date(my.struct.field("2").cast(pl.Int32, strict=False), _month(my.struct.field("1")), 1)
+    year = pl.date(text.str.extract(_YEAR).cast(pl.Int32, strict=False), 1, 1)
+    weekday = (
+        text.str.extract(_WEEKDAY)
+        .str.to_lowercase()
+        .replace_strict(_WEEKDAYS, default=None, return_dtype=pl.Int32)
+    )
+    back = (ref.dt.weekday().cast(pl.Int32) - weekday + 7) % 7
+    on_weekday = ref - pl.duration(days=back)
+    relative = text.str.extract(_RELATIVE).str.to_lowercase()
+    rel_date = (
+        pl.when(relative.is_in(["yesterday", "last night", "overnight"]))
+        .then(ref - pl.duration(days=1))
+        .when(relative.is_in(["today", "tonight", "this morning", "this week", "past week"]))
+        .then(ref)
+        .when(relative == "last week")
+        .then(ref - pl.duration(days=7))
+        .when(relative == "last month")
+        .then(ref - pl.duration(days=30))
+    )
+    rel_precision = (
+        pl.when(relative.is_in(["this week", "past week", "last week"]))
+        .then(pl.lit("week"))
+        .when(relative == "last month")
+        .then(pl.lit("month"))
+        .otherwise(pl.lit("day"))
+    )
+    full = _full_date(text)
+    date = pl.coalesce(full, month_day, on_weekday, rel_date, month_year, year, ref)
+    precision = (
+        pl.when(full.is_not_null() | month_day.is_not_null() | on_weekday.is_not_null())
+        .then(pl.lit("day"))
+        .when(rel_date.is_not_null())
+        .then(rel_precision)
+        .when(month_year.is_not_null())
+        .then(pl.lit("month"))
+        .when(year.is_not_null())
+        .then(pl.lit("year"))
+        .when(ref.is_not_null())
+        .then(pl.lit("week"))
+        .otherwise(pl.lit("unknown"))
+    )
+    return s.select("doc_id", "sentence_idx", event_date=date, date_precision=precision)

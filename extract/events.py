@@ -1,0 +1,48 @@
+"""Incidents: one per sentence that reports violence (a casualty figure or an attack, clash, strike)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+EVENT_TRIGGER = (
+    r"(?i)\b(?:clash(?:es|ed)?|battles?|fighting|fierce|air ?strikes?|airstrikes?|air ?raids?|raids?|"
+    r"shell(?:ing|ed|s)|bombard(?:ment|ed)|explosions?|blasts?|car bombs?|bomb(?:s|ing|ed)?|suicide|attack(?:s|ed)?|"
+    r"executed|shot down|downed|ambush(?:ed)?|offensive|assault|barrel bombs?|chemical|mortars?|rockets?|missiles?|"
+    r"sniper|gunfire|opened fire|massacre|killed|killing|dead|died|wounded|injured)\b"
+)
+_CLASH = r"(?i)\b(?:clash(?:es|ed)?|battles?|fighting|firefights?|gun battles?|confrontations|skirmishes)\b"
+
+_SUB_EVENT = {
+    "chemical": ("Explosions/Remote violence", "Chemical weapon"),
+    "airstrike": ("Explosions/Remote violence", "Air/drone strike"),
+    "barrel_bomb": ("Explosions/Remote violence", "Air/drone strike"),
+    "shelling": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    "suicide_bombing": ("Explosions/Remote violence", "Suicide bomb"),
+    "explosive_device": ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    "execution": ("Violence against civilians", "Attack"),
+    "siege": ("Strategic developments", "Other"),
+}
+GOVERNMENT_SIDE = ["syrian_government", "russia", "iran"]
+
+
+def classify(method: pl.Expr, sentence: pl.Expr, territory_gain: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """ACLED (event_type, sub_event_type) from method, clash words and territory gains."""
+    event_type = pl.when(territory_gain.is_not_null()).then(pl.lit("Battles"))
+    sub_type = pl.when(territory_gain.is_not_null()).then(
+        pl.when(territory_gain.is_in(GOVERNMENT_SIDE))
+        .then(pl.lit("Government regains territory"))
+        .otherwise(pl.lit("Non-state actor overtakes territory"))
+    )
+    for m, (et, st) in _SUB_EVENT.items():
+        event_type = event_type.when(method == m).then(pl.lit(et))
+        sub_type = sub_type.when(method == m).then(pl.lit(st))
+    clash = sentence.str.contains(_CLASH)
+    event_type = (
+        event_type.when(clash)
+        .then(pl.lit("Battles"))
+        .when(method == "gunfire")
+        .then(pl.lit("Violence against civilians"))
+        .otherwise(pl.lit("Violence against civilians"))
+    )
+    sub_type = sub_type.when(clash).then(pl.lit("Armed clash")).otherwise(pl.lit("Attack"))
+    return event_type, sub_type

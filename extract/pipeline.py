@@ -1,0 +1,220 @@
+"""run_extraction: documents in, the `extract` tables out (events, casualties, territory, doc_profiles)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from extract.casualties import find_casualty_mentions, link_parts
+from extract.context import actor_mentions, background_flags, claim_sources, sentence_methods
+from extract.dates import reference_dates, sentence_dates
+from extract.events import EVENT_TRIGGER, classify
+from extract.places import find_places
+from extract.profiles import doc_profiles
+from extract.schema import EXTRACTOR_VERSION, TABLES
+from extract.spans import split_sentences
+from extract.territory import CAPTURE, find_territory
+
+KEYS = ["doc_id", "sentence_idx"]
+LEAD_SENTENCES = 4  # title + the first sentences: where the article's principal incident is told
+WAR_TOTAL = 50_000  # a death toll this large is about the war, not one incident
+
+
+def _drop_restatements(m: pl.DataFrame) -> pl.DataFrame:
+    """The same figure said twice is counted once.
+
+    A title figure told again in the body ("35 dead" / "at least 35 fighters") keeps the body's;
+    within a sentence (a headline repeated in the lead), the first of equal figures stays.
+    """
+    later = m.filter(pl.col("sentence_idx") > 0).select("doc_id", "outcome", "count_best").unique()
+    title = m.filter(pl.col("sentence_idx") == 0).join(
+        later, on=["doc_id", "outcome", "count_best"], how="semi"
+    )
+    # within a sentence: a later equal figure of the same group, or a "people" figure that a
+    # named group ("15 civilians") says again
+    ranked = m.with_columns(
+        specific=(pl.col("victim_group") != "people").cast(pl.Int64),
+        order=pl.int_range(pl.len()).over([*KEYS, "outcome", "count_best"]),
+    )
+    best = ranked.sort(
+        [*KEYS, "outcome", "count_best", "specific", "order"],
+        descending=[False, False, False, False, True, False],
+    )
+    keep = best.unique([*KEYS, "outcome", "count_best", "victim_group"], keep="first")
+    keep_specific = keep.filter(pl.col("specific") == 1).select(*KEYS, "outcome", "count_best").unique()
+    repeated = pl.concat(
+        [
+            ranked.join(keep.select(*KEYS, "char_start"), on=[*KEYS, "char_start"], how="anti"),
+            ranked.filter(pl.col("victim_group") == "people").join(
+                keep_specific, on=[*KEYS, "outcome", "count_best"], how="semi"
+            ),
+        ]
+    )
+    drop = pl.concat([title.select(*KEYS, "char_start"), repeated.select(*KEYS, "char_start")])
+    return m.join(drop, on=[*KEYS, "char_start"], how="anti")
+
+
+def _conform(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    schema = TABLES[table]
+    if frame.is_empty():
+        return pl.DataFrame(schema=schema)
+    return frame.select(
+        [
+            pl.col(c).cast(t) if c in frame.columns else pl.lit(None, dtype=t).alias(c)
+            for c, t in schema.items()
+        ]
+    )
+
+
+def _best_actor(actors: pl.DataFrame, spans_to_skip: pl.DataFrame) -> pl.DataFrame:
+    """Per sentence: the perpetrator (highest role, then first named), skipping actors inside victim phrases."""
+    inside = (
+        actors.join(spans_to_skip, on=KEYS)
+        .filter((pl.col("m_start") >= pl.col("v_start")) & (pl.col("m_start") < pl.col("v_end")))
+        .select(*KEYS, "m_start")
+        .unique()
+    )
+    free = actors.join(inside, on=[*KEYS, "m_start"], how="anti")
+    actor1 = free.sort([*KEYS, "role", "m_start"], descending=[False, False, True, False]).unique(
+        KEYS, keep="first"
+    )
+    targets = free.join(actor1.select(*KEYS, a1="actor"), on=KEYS).filter(pl.col("actor") != pl.col("a1"))
+    actor2 = targets.sort([*KEYS, "role", "m_start"]).unique(KEYS, keep="first")
+    return actor1.select(*KEYS, actor1="actor").join(
+        actor2.select(*KEYS, actor2="actor"), on=KEYS, how="left"
+    )
+
+
+def run_extraction(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    docs = documents.select("doc_id", "text", "published_date")
+    sentences = split_sentences(docs)
+    mentions = link_parts(_drop_restatements(find_casualty_mentions(sentences)))
+
+    relevant = sentences.filter(
+        (pl.col("sentence_idx") < LEAD_SENTENCES)
+        | pl.col("sentence").str.contains(EVENT_TRIGGER)
+        | pl.col("sentence").str.contains(CAPTURE)
+    ).with_columns(is_background=background_flags(sentences), method=sentence_methods(sentences))
+    claims = claim_sources(sentences)
+    places = find_places(relevant)
+    actors = actor_mentions(relevant)
+    dates = sentence_dates(relevant, reference_dates(documents))
+    victim_spans = (
+        mentions.select(*KEYS, v_start=pl.col("char_start"), v_end=pl.col("char_end"))
+        .join(sentences.select(*KEYS, "s_start"), on=KEYS)
+        .with_columns(
+            v_start=pl.col("v_start") - pl.col("s_start"), v_end=pl.col("v_end") - pl.col("s_start")
+        )
+        .drop("s_start")
+    )
+    sentence_actors = _best_actor(actors, victim_spans)
+    first_place = (
+        places.filter(pl.col("admin1").is_not_null()).unique(KEYS, keep="first").drop("m_start", "m_end")
+    )
+
+    territory = find_territory(relevant, places, actors)
+    gains = (
+        territory.select(*KEYS, territory_gain="gaining_actor").unique(KEYS, keep="first")
+        if not territory.is_empty()
+        else pl.DataFrame(
+            schema={
+                **{k: pl.String if k == "doc_id" else pl.Int64 for k in KEYS},
+                "territory_gain": pl.String,
+            }
+        )
+    )
+
+    casualty_sentences = mentions.select(*KEYS).unique()
+    event_sentences = relevant.join(casualty_sentences, on=KEYS, how="left", coalesce=True).filter(
+        pl.col("sentence").str.contains(EVENT_TRIGGER)
+    )
+    event_sentences = pl.concat([event_sentences.select(KEYS), casualty_sentences]).unique()
+    # Location carries over from earlier sentences of the same document when a sentence names none.
+    located = (
+        relevant.select(*KEYS)
+        .join(first_place, on=KEYS, how="left")
+        .sort(KEYS)
+        .with_columns(
+            pl.col(c).forward_fill().over("doc_id")
+            for c in ["location_name", "admin1", "latitude", "longitude", "geo_precision"]
+        )
+    )
+    war_total = (
+        mentions.filter(pl.col("outcome").is_in(["killed", "died"]) & (pl.col("count_best") >= WAR_TOTAL))
+        .select(KEYS)
+        .unique()
+    )
+    events = (
+        event_sentences.join(relevant, on=KEYS)
+        .join(located, on=KEYS, how="left")
+        .join(sentence_actors, on=KEYS, how="left")
+        .join(claims, on=KEYS, how="left")
+        .join(dates, on=KEYS, how="left")
+        .join(gains, on=KEYS, how="left")
+        .join(war_total.with_columns(war=pl.lit(True)), on=KEYS, how="left")
+        .with_columns(is_background=pl.col("is_background") | pl.col("war").fill_null(False))
+    )
+    event_type, sub_event_type = classify(pl.col("method"), pl.col("sentence"), pl.col("territory_gain"))
+    events = events.with_columns(
+        event_id=pl.concat_str([pl.col("doc_id"), pl.lit("#e"), pl.col("s_start").cast(pl.String)]),
+        event_type=event_type,
+        sub_event_type=sub_event_type,
+        method=pl.col("method").fill_null("unknown"),
+        actor1=pl.col("actor1").fill_null("unknown"),
+        char_start="s_start",
+        char_end="s_end",
+        evidence="sentence",
+        extractor_version=pl.lit(EXTRACTOR_VERSION),
+    ).sort(KEYS)
+
+    by_idx = mentions.select(
+        "idx",
+        parent_casualty_id=pl.concat_str(
+            [pl.col("doc_id"), pl.lit("#c"), pl.col("char_start").cast(pl.String)]
+        ),
+    )
+    casualties = (
+        mentions.join(
+            events.select(*KEYS, "event_id", "is_background", "claim_source", "evidence"), on=KEYS, how="left"
+        )
+        .join(by_idx.rename({"idx": "parent_idx"}), on="parent_idx", how="left")
+        .with_columns(
+            casualty_id=pl.concat_str([pl.col("doc_id"), pl.lit("#c"), pl.col("char_start").cast(pl.String)]),
+            is_background=pl.col("is_background").fill_null(False)
+            | (pl.col("outcome").is_in(["killed", "died"]) & (pl.col("count_best") >= WAR_TOTAL)),
+            extractor_version=pl.lit(EXTRACTOR_VERSION),
+        )
+    )
+    profiles = doc_profiles(documents, casualties, events, places, LEAD_SENTENCES)
+
+    territory_rows = pl.DataFrame()
+    if not territory.is_empty():
+        territory_rows = (
+            territory.join(sentences.select(*KEYS, "s_start", "s_end", "sentence"), on=KEYS)
+            .join(claims, on=KEYS, how="left")
+            .join(dates, on=KEYS, how="left")
+            .with_columns(
+                change_id=pl.concat_str(
+                    [
+                        pl.col("doc_id"),
+                        pl.lit("#t"),
+                        pl.col("s_start").cast(pl.String),
+                        pl.lit("-"),
+                        pl.col("m_start").cast(pl.String),
+                    ]
+                ),
+                char_start=pl.col("s_start") + pl.col("m_start").fill_null(0),
+                char_end=pl.when(pl.col("m_end").is_not_null())
+                .then(pl.col("s_start") + pl.col("m_end"))
+                .otherwise(pl.col("s_end")),
+                evidence="sentence",
+                extractor_version=pl.lit(EXTRACTOR_VERSION),
+            )
+            .unique("change_id", keep="first")
+            .sort(["doc_id", "char_start"])
+        )
+    return {
+        "events": _conform(events, "events"),
+        "casualties": _conform(casualties.sort(["doc_id", "char_start"]), "casualties"),
+        "territory": _conform(territory_rows, "territory"),
+        "doc_profiles": _conform(profiles, "doc_profiles"),
+    }

@@ -1,0 +1,155 @@
+"""The article's principal incident, summarised per document (what `marts.doc_summary` reports).
+
+The principal incident is told in the lead: the first body sentence among the first few that
+carries a (non-background) death toll, else the title's, else the first one anywhere. Its
+top-level figures are summed by group ("120 IS fighters and 60 mercenaries" = 180 combatants);
+parts are never added to their totals. "people" counts as civilians unless its parts say
+otherwise. Children and women come from the parts of those totals, or else from the first
+figure of their own elsewhere in the article ("at least 11 children were among the dead").
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from extract.quantities import VAGUE
+from extract.schema import EXTRACTOR_VERSION
+
+KEYS = ["doc_id", "sentence_idx"]
+
+
+def _first_by_sentence(frame: pl.DataFrame, value: str, principal: pl.DataFrame, lead: int) -> pl.DataFrame:
+    """Per doc: `value` from the principal sentence, else the title, else the lead, else the first anywhere."""
+    ranked = frame.join(
+        principal.select("doc_id", p_idx="sentence_idx"), on="doc_id", how="left"
+    ).with_columns(
+        rank=pl.when(pl.col("sentence_idx") == pl.col("p_idx"))
+        .then(0)
+        .when(pl.col("sentence_idx") == 0)
+        .then(1)
+        .when(pl.col("sentence_idx") < lead)
+        .then(2)
+        .otherwise(3)
+    )
+    return (
+        ranked.sort(["doc_id", "rank", "sentence_idx"]).unique("doc_id", keep="first").select("doc_id", value)
+    )
+
+
+def doc_profiles(
+    documents: pl.DataFrame, casualties: pl.DataFrame, events: pl.DataFrame, places: pl.DataFrame, lead: int
+) -> pl.DataFrame:
+    deaths = casualties.filter(pl.col("outcome").is_in(["killed", "died"]) & ~pl.col("is_background"))
+    # a precise figure beats a vague one ("scores of civilians" then "at least 51 civilians")
+    # and a figure naming who died beats a bare "people" count in the lead
+    candidates = (
+        deaths.group_by(KEYS)
+        .agg(
+            vague=pl.col("quantity_text").str.contains(f"(?i){VAGUE}").all(),
+            people_only=(pl.col("victim_group") == "people").all(),
+        )
+        .with_columns(
+            rank=pl.when((pl.col("sentence_idx") > 0) & (pl.col("sentence_idx") < lead))
+            .then(0)
+            .when(pl.col("sentence_idx") == 0)
+            .then(1)
+            .otherwise(3)
+            + pl.col("people_only").cast(pl.Int64)
+            * pl.when(pl.col("sentence_idx") < lead).then(2).otherwise(0)
+            + 5 * pl.col("vague").cast(pl.Int64)
+        )
+    )
+    principal = (
+        candidates.sort(["doc_id", "rank", "sentence_idx"]).unique("doc_id", keep="first").select(KEYS)
+    )
+
+    in_principal = deaths.join(principal, on=KEYS)
+    sentence_of = deaths.select("idx", p_sentence="sentence_idx")
+    in_principal = in_principal.join(sentence_of.rename({"idx": "parent_idx"}), on="parent_idx", how="left")
+    top = in_principal.filter(
+        pl.col("parent_idx").is_null() | (pl.col("p_sentence") != pl.col("sentence_idx"))
+    )
+    parts = in_principal.join(top.select(parent_idx="idx", parent_group="victim_group"), on="parent_idx")
+
+    part_sums = parts.group_by("parent_idx").agg(
+        civ_parts=pl.col("count_best").filter(pl.col("victim_group") == "civilians").sum(),
+        comb_parts=pl.col("count_best").filter(pl.col("victim_group") == "combatants").sum(),
+        child_parts=pl.col("count_best").filter(pl.col("victim_group") == "children").sum(),
+        women_parts=pl.col("count_best").filter(pl.col("victim_group") == "women").sum(),
+    )
+    top = top.join(part_sums.rename({"parent_idx": "idx"}), on="idx", how="left").with_columns(
+        pl.col("civ_parts", "comb_parts", "child_parts", "women_parts").fill_null(0)
+    )
+    g = pl.col("victim_group")
+    people_split = (g == "people") & ((pl.col("civ_parts") > 0) | (pl.col("comb_parts") > 0))
+    counts = top.group_by("doc_id").agg(
+        civilians=(
+            pl.when(g.is_in(["civilians", "children", "women"]) | ((g == "people") & ~people_split))
+            .then(pl.col("count_best"))
+            .when(people_split)
+            .then(pl.col("civ_parts"))
+            .otherwise(0)
+        ).sum(),
+        combatants=(
+            pl.when(g == "combatants")
+            .then(pl.col("count_best"))
+            .when(people_split)
+            .then(pl.col("comb_parts"))
+            .otherwise(0)
+        ).sum(),
+        children=(pl.when(g == "children").then(pl.col("count_best")).otherwise(pl.col("child_parts"))).sum(),
+        women=(pl.when(g == "women").then(pl.col("count_best")).otherwise(pl.col("women_parts"))).sum(),
+    )
+    # children/women told elsewhere in the article, when the principal sentence gives none
+    elsewhere = deaths.filter(pl.col("parent_idx").is_null() | pl.col("is_part_marker"))
+    first_children = (
+        elsewhere.filter(g == "children")
+        .sort(["doc_id", "char_start"])
+        .unique("doc_id", keep="first")
+        .select("doc_id", child_else="count_best")
+    )
+    first_women = (
+        elsewhere.filter(g == "women")
+        .sort(["doc_id", "char_start"])
+        .unique("doc_id", keep="first")
+        .select("doc_id", women_else="count_best")
+    )
+    counts = (
+        counts.join(first_children, on="doc_id", how="left")
+        .join(first_women, on="doc_id", how="left")
+        .with_columns(
+            children=pl.when((pl.col("children") == 0) & (pl.col("child_else") <= pl.col("civilians")))
+            .then(pl.col("child_else"))
+            .otherwise(pl.col("children")),
+            women=pl.when((pl.col("women") == 0) & (pl.col("women_else") <= pl.col("civilians")))
+            .then(pl.col("women_else"))
+            .otherwise(pl.col("women")),
+        )
+    )
+
+    principal_event = principal.join(events.select(*KEYS, "event_id"), on=KEYS, how="left")
+    ev = events.filter(~pl.col("is_background"))
+    actor = _first_by_sentence(ev.filter(pl.col("actor1") != "unknown"), "actor1", principal, lead)
+    method = _first_by_sentence(ev.filter(pl.col("method") != "unknown"), "method", principal, lead)
+    admin1 = _first_by_sentence(places.filter(pl.col("admin1").is_not_null()), "admin1", principal, lead)
+
+    return (
+        documents.select("doc_id")
+        .join(principal_event.select("doc_id", principal_event_id="event_id"), on="doc_id", how="left")
+        .join(counts, on="doc_id", how="left")
+        .join(actor, on="doc_id", how="left")
+        .join(method, on="doc_id", how="left")
+        .join(admin1, on="doc_id", how="left")
+        .select(
+            "doc_id",
+            "principal_event_id",
+            primary_admin1="admin1",
+            primary_actor=pl.col("actor1").fill_null("unknown"),
+            primary_method=pl.col("method").fill_null("unknown"),
+            civilians_killed=pl.col("civilians").fill_null(0).cast(pl.Int64),
+            children_killed=pl.col("children").fill_null(0).cast(pl.Int64),
+            women_killed=pl.col("women").fill_null(0).cast(pl.Int64),
+            combatants_killed=pl.col("combatants").fill_null(0).cast(pl.Int64),
+            extractor_version=pl.lit(EXTRACTOR_VERSION),
+        )
+    )

@@ -1,0 +1,161 @@
+"""Quantities as written in news ("at least 35", "dozens", "thirty-five", "between 15 and 20").
+
+Conventions (low / best / high), following ACLED where it has one (code the lowest credible
+figure; "dozens" = 12, "hundreds" = 100):
+
+| written                              | low        | best | high        |
+|--------------------------------------|------------|------|-------------|
+| N                                    | N          | N    | N           |
+| at least / more than / over / N+     | N          | N    | null (open) |
+| nearly / almost / up to / as many as | null       | N    | N           |
+| about / some / around / roughly      | round(.9N) | N    | round(1.1N) |
+| between X and Y, X to Y, X-Y         | X          | X    | Y           |
+| a few / several                      | 2 / 3      | same | 9           |
+| several (a few) hundred / thousand   | 200 / 2000 | same | 999 / 9999  |
+| tens / dozens / scores               | 10/12/20   | same | 99          |
+| hundreds / thousands                 | 100 / 1000 | same | 999 / 9999  |
+| tens of thousands, hundreds of thousands | 10,000 / 100,000 | same | 99,999 / 999,999 |
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+UNITS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "a dozen": 12,
+    "dozen": 12,
+}
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_SMALL = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen"
+)
+_WORD_NUMBER = rf"(?:(?:{_TENS})(?:[- ](?:{_SMALL}))?|a dozen|{_SMALL}|a|an)"
+_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
+_MULT = r"(?:\s+(?:hundred|thousand|million))"
+NUMBER = rf"(?:(?:{_DIGITS}){_MULT}?|{_WORD_NUMBER}{_MULT}?)"
+
+_VAGUE = {
+    "tens of thousands": (10_000, 99_999),
+    "hundreds of thousands": (100_000, 999_999),
+    "tens": (10, 99),
+    "dozens": (12, 99),
+    "scores": (20, 99),
+    "hundreds": (100, 999),
+    "thousands": (1_000, 9_999),
+    "several hundred": (200, 999),
+    "a few hundred": (200, 999),
+    "several thousand": (2_000, 9_999),
+    "a few thousand": (2_000, 9_999),
+    "several": (3, 9),
+    "a few": (2, 9),
+    "a number": (2, 9),
+}
+VAGUE = r"(?:tens of thousands|hundreds of thousands|several hundred|a few hundred|several thousand|a few thousand|tens|dozens|scores|hundreds|thousands|several|a few|a number)"
+
+_AT_LEAST = r"at least|more than|over|upwards of|in excess of|no fewer than|no less than|a minimum of"
+_AT_MOST = r"nearly|almost|up to|as many as|at most|fewer than|less than|close to|closer to|just under"
+_ABOUT = r"about|around|some|roughly|approximately|an estimated|estimated|nearly about|about|circa"
+MODIFIER = rf"(?:{_AT_LEAST}|{_AT_MOST}|{_ABOUT})"
+
+# The full quantity phrase; used inside larger patterns, so no capture groups.
+QUANTITY = (
+    rf"(?:between\s+{NUMBER}\s+and\s+{NUMBER}"
+    rf"|{NUMBER}\s*(?:-|–|to)\s*{NUMBER}"
+    rf"|(?:{MODIFIER}\s+)?(?:{VAGUE}(?:\s+of)?|{NUMBER}\+?))"
+)
+
+
+def _number_value(text: pl.Expr) -> pl.Expr:
+    """Value of one NUMBER phrase (lower-case) as Int64; null when it is not a number."""
+    digits = text.str.extract(rf"^({_DIGITS})").str.replace_all(",", "").cast(pl.Float64, strict=False)
+    first = text.str.extract(rf"^({_TENS}|{_SMALL}|a dozen|dozen|a|an)\b")
+    second = text.str.extract(rf"^(?:{_TENS})[- ]({_SMALL})\b")
+    words = (
+        first.replace_strict(UNITS, default=None, return_dtype=pl.Int64)
+        + pl.coalesce(second.replace_strict(UNITS, default=None, return_dtype=pl.Int64), pl.lit(0))
+    ).cast(pl.Float64)
+    mult = (
+        pl.when(text.str.contains(r"\bmillion$"))
+        .then(1_000_000)
+        .when(text.str.contains(r"\bthousand$"))
+        .then(1_000)
+        .when(text.str.contains(r"\bhundred$"))
+        .then(100)
+        .otherwise(1)
+    )
+    return (pl.coalesce(digits, words) * mult).round(0).cast(pl.Int64)
+
+
+def parse_quantity(text: pl.Expr) -> pl.Expr:
+    """Struct (count_low, count_best, count_high) of a QUANTITY phrase, per the table above."""
+    t = text.str.to_lowercase().str.strip_chars().str.replace_all(r"\s+", " ")
+    rng = t.str.extract_groups(rf"^(?:between )?({NUMBER})\s*(?:-|–|to|and)\s*({NUMBER})$")
+    r_lo = _number_value(rng.struct.field("1"))
+    r_hi = _number_value(rng.struct.field("2"))
+    modifier = t.str.extract(rf"^({MODIFIER})\s")
+    core = t.str.replace(rf"^{MODIFIER}\s+", "").str.replace(r"\s+of$", "").str.strip_chars("+ ")
+    vague = core.str.extract(rf"^({VAGUE})$")
+    v_lo = vague.replace_strict({k: v[0] for k, v in _VAGUE.items()}, default=None, return_dtype=pl.Int64)
+    v_hi = vague.replace_strict({k: v[1] for k, v in _VAGUE.items()}, default=None, return_dtype=pl.Int64)
+    n = _number_value(core)
+    at_least = modifier.str.contains(rf"^(?:{_AT_LEAST})$") | t.str.ends_with("+")
+    at_most = modifier.str.contains(rf"^(?:{_AT_MOST})$")
+    about = modifier.str.contains(rf"^(?:{_ABOUT})$")
+    best = pl.coalesce(r_lo, v_lo, n)
+    low = (
+        pl.when(r_lo.is_not_null())
+        .then(r_lo)
+        .when(v_lo.is_not_null())
+        .then(v_lo)
+        .when(at_most.fill_null(False))
+        .then(None)
+        .when(about.fill_null(False))
+        .then((n * 0.9).round(0).cast(pl.Int64))
+        .otherwise(n)
+    )
+    high = (
+        pl.when(r_hi.is_not_null())
+        .then(r_hi)
+        .when(v_hi.is_not_null())
+        .then(v_hi)
+        .when(at_least.fill_null(False))
+        .then(None)
+        .when(about.fill_null(False))
+        .then((n * 1.1).round(0).cast(pl.Int64))
+        .otherwise(n)
+    )
+    return pl.struct(
+        low.cast(pl.Int64).alias("count_low"),
+        best.cast(pl.Int64).alias("count_best"),
+        high.cast(pl.Int64).alias("count_high"),
+    )

@@ -1,0 +1,15 @@
+"""Great Expectations (1.x) suites for every stage: raw ingest, extraction and dbt marts.
+
+    from expectations import validate, build_data_docs
+    outcome = validate("extract_casualties", frame)   # pandas or polars
+    outcome.success, outcome.failed, outcome.as_metadata()
+    build_data_docs(Path("warehouse/gx_docs"))        # -> .../index.html
+
+Importing this package does not import Great Expectations (that takes seconds); the first
+`validate` call does, and builds one ephemeral context that the process reuses.
+"""
+
+from expectations.runner import SuiteOutcome, build_data_docs, validate
+from expectations.suites import SUITES
+
+__all__ = ["SUITES", "SuiteOutcome", "build_data_docs", "validate"]

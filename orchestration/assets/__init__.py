@@ -1,0 +1,1 @@
+"""Assets by stage: ingest → extract → dbt (staging, intermediate, marts) → publish."""

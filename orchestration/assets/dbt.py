@@ -1,0 +1,51 @@
+"""dbt models as assets: groups `staging`, `intermediate`, `marts` (and `seeds`) by folder.
+
+The default translator already maps the dbt sources `raw.*` / `extract.*` onto the Python
+assets' keys and models onto `[<schema>, <model>]`, e.g. `["marts", "fct_incidents"]`; only the
+group names are customised. dbt tests become asset checks (error-severity ones are blocking).
+"""
+
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration.dbt_manifest import DBT_PROJECT, ensure_manifest
+from orchestration.resources import SitrepSettings
+from orchestration.runs import POOL, run_key
+
+ensure_manifest()
+
+
+class SitrepDbtTranslator(DagsterDbtTranslator):
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn") or []
+        if dbt_resource_props.get("resource_type") == "seed":
+            return "seeds"
+        # fqn = [project, folder, ..., model]
+        return fqn[1] if len(fqn) > 2 else "marts"
+
+
+TRANSLATOR = SitrepDbtTranslator()
+
+
+@dbt_assets(
+    manifest=DBT_PROJECT.manifest_path, project=DBT_PROJECT, dagster_dbt_translator=TRANSLATOR, pool=POOL
+)
+def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, sitrep: SitrepSettings) -> Iterator[Any]:
+    warehouse = sitrep.warehouse_files()
+    warehouse.begin(run_key(context))
+    # profiles.yml reads the DuckDB path from SITREP_BUILD_DB; dbt runs as a subprocess that
+    # inherits this process's environment.
+    os.environ["SITREP_BUILD_DB"] = str(warehouse.build)
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+def mart_keys() -> list[AssetKey]:
+    """Asset keys of the marts (the models of dbt's `marts` folder)."""
+    return sorted(
+        (key for key in dbt_models.keys if key.path[0] == "marts"),
+        key=lambda k: k.to_user_string(),
+    )

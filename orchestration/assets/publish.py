@@ -1,0 +1,42 @@
+"""Group `publish`: atomically publish the build file and build the GX Data Docs beside it."""
+
+from collections.abc import Sequence
+
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Failure, MaterializeResult, asset
+
+import expectations
+from orchestration.resources import SitrepSettings
+from orchestration.runs import POOL, check_outcomes, run_key
+
+
+class PublishRefusedError(Failure):
+    """Raised instead of publishing when a check of the run failed."""
+
+
+def build_publish_asset(mart_keys: Sequence[AssetKey]) -> AssetsDefinition:
+    @asset(
+        name="published_warehouse",
+        group_name="publish",
+        deps=list(mart_keys),
+        pool=POOL,
+        kinds={"duckdb"},
+        description="The user-facing warehouse file, replaced atomically once every check passed.",
+    )
+    def published_warehouse(context: AssetExecutionContext, sitrep: SitrepSettings) -> MaterializeResult:
+        # Belt and braces to blocking checks: never publish if any blocking check of this run failed.
+        failed = [c.label for c in check_outcomes(context.instance, context.run_id) if c.stops_publish]
+        if failed:
+            raise PublishRefusedError(description=f"not publishing: checks failed: {', '.join(failed)}")
+        warehouse = sitrep.warehouse_files()
+        warehouse.begin(run_key(context))
+        warehouse.publish()
+        docs = expectations.build_data_docs(warehouse.data_docs_dir)
+        return MaterializeResult(
+            metadata={
+                "path": str(warehouse.published),
+                "bytes": warehouse.published.stat().st_size,
+                "data_docs": str(docs),
+            }
+        )
+
+    return published_warehouse

@@ -1,0 +1,41 @@
+"""Resources: where the pipeline reads from and publishes to, and the dbt CLI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dagster import ConfigurableResource
+from dagster_dbt import DbtCliResource
+
+from orchestration.dbt_manifest import DBT_PROJECT
+from orchestration.paths import DEFAULT_SOURCE, DEFAULT_WAREHOUSE
+from orchestration.warehouse import Warehouse
+
+
+class SitrepSettings(ConfigurableResource):
+    """The input to read and the warehouse to publish (both overridable per run)."""
+
+    source: str
+    format: str = "auto"
+    warehouse: str
+
+    @property
+    def source_path(self) -> Path:
+        return Path(self.source).expanduser().resolve()
+
+    def warehouse_files(self) -> Warehouse:
+        return Warehouse.at(self.warehouse)
+
+
+def settings_from_env() -> SitrepSettings:
+    """Settings from SITREP_SOURCE, SITREP_FORMAT and SITREP_WAREHOUSE, with repo defaults."""
+    return SitrepSettings(
+        source=os.environ.get("SITREP_SOURCE", str(DEFAULT_SOURCE)),
+        format=os.environ.get("SITREP_FORMAT", "auto"),
+        warehouse=os.environ.get("SITREP_WAREHOUSE", str(DEFAULT_WAREHOUSE)),
+    )
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=DBT_PROJECT)

@@ -1,0 +1,375 @@
+"""The Python-written tables of the build file (`raw.*`, `extract.*`) and the incremental writes.
+
+Frames go in through `con.register(name, arrow_table)` and `INSERT ... BY NAME SELECT ... FROM
+name`; values never get pasted into SQL. Identifiers (schema, table, column names) come from the
+schemas below, never from data.
+
+Incremental rules:
+* `raw.documents` is upserted by doc_id; `ingested_at` keeps its first value while the text
+  (content_sha256) is unchanged.
+* `raw.quarantine` / `raw.duplicates` are replaced by source_ref; `seen_at` keeps its first value.
+* the extractor runs only on documents with no `extract.processed` row for their current
+  content_sha256 and `EXTRACTOR_VERSION`; their old extract rows are deleted first.
+* a table whose columns differ from the code's schema is rebuilt (for extract tables that means
+  everything is re-extracted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import polars as pl
+
+from extract.schema import EXTRACTOR_VERSION, TABLES
+from ingest.schema import DOCUMENTS, DUPLICATES, QUARANTINE
+
+TIMESTAMP = pl.Datetime("us")
+
+RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
+    "documents": {**DOCUMENTS, "ingested_at": TIMESTAMP},
+    "quarantine": {**QUARANTINE, "seen_at": TIMESTAMP},
+    "duplicates": {**DUPLICATES, "seen_at": TIMESTAMP},
+    # One row per ingest run: the accounting the `raw/documents` check verifies.
+    "ingest_runs": {
+        "run_id": pl.String,
+        "source": pl.String,
+        "format": pl.String,
+        "ingested_at": TIMESTAMP,
+        "n_inputs": pl.Int64,
+        "n_documents": pl.Int64,
+        "n_quarantined": pl.Int64,
+        "n_duplicates": pl.Int64,
+        "n_new": pl.Int64,
+        "n_changed": pl.Int64,
+    },
+}
+
+PROCESSED: dict[str, pl.DataType] = {
+    "doc_id": pl.String,
+    "content_sha256": pl.String,
+    "extractor_version": pl.String,
+    "processed_at": TIMESTAMP,
+    "run_id": pl.String,  # lets checks validate just the rows a run wrote
+}
+
+EXTRACT_TABLES: dict[str, dict[str, pl.DataType]] = {**TABLES, "processed": PROCESSED}
+
+_DUCKDB_TYPES: dict[object, str] = {
+    pl.String: "VARCHAR",
+    pl.Int64: "BIGINT",
+    pl.Int32: "INTEGER",
+    pl.Float64: "DOUBLE",
+    pl.Boolean: "BOOLEAN",
+    pl.Date: "DATE",
+    pl.Datetime: "TIMESTAMP",
+}
+
+
+def now() -> datetime:
+    """UTC wall clock as a naive timestamp (DuckDB TIMESTAMP)."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def _duckdb_type(dtype: pl.DataType) -> str:
+    return _DUCKDB_TYPES[dtype.base_type()]
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _qualified(schema: str, table: str) -> str:
+    return f"{_ident(schema)}.{_ident(table)}"
+
+
+def conform(frame: pl.DataFrame, schema: Mapping[str, pl.DataType], what: str) -> pl.DataFrame:
+    """The frame's columns of `schema`, in order, cast to their types; a missing column is an error."""
+    missing = [c for c in schema if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what} lacks columns {missing}; has {frame.columns}")
+    return frame.select([pl.col(c).cast(t) for c, t in schema.items()])
+
+
+def _columns_in_db(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple[str, str]]:
+    rows = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+        [schema, table],
+    ).fetchall()
+    return [(name, dtype) for name, dtype in rows]
+
+
+def _ensure_table(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, cols: Mapping[str, pl.DataType]
+) -> bool:
+    """Create `schema.table` with `cols`, or rebuild it if its columns differ. True if (re)created."""
+    wanted = [(name, _duckdb_type(dtype)) for name, dtype in cols.items()]
+    existing = _columns_in_db(con, schema, table)
+    if existing == wanted:
+        return False
+    con.execute(f"DROP TABLE IF EXISTS {_qualified(schema, table)}")
+    columns_sql = ", ".join(f"{_ident(name)} {dtype}" for name, dtype in wanted)
+    con.execute(f"CREATE TABLE {_qualified(schema, table)} ({columns_sql})")
+    return True
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw and extract tables (idempotent)."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    con.execute("CREATE SCHEMA IF NOT EXISTS extract")
+    for table, cols in RAW_TABLES.items():
+        _ensure_table(con, "raw", table, cols)
+    rebuilt = [_ensure_table(con, "extract", table, cols) for table, cols in TABLES.items()]
+    if _ensure_table(con, "extract", "processed", PROCESSED) or any(rebuilt):
+        # Extract tables changed shape: nothing in them counts as processed any more.
+        con.execute("DELETE FROM extract.processed")
+        for table in TABLES:
+            con.execute(f"DELETE FROM {_qualified('extract', table)}")
+
+
+def _scalars(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> tuple:
+    """The first row of a query (read to the end: DuckDB 2 refuses new work on a half-read result)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return tuple(rows[0]) if rows else ()
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    con.register(name, frame.to_arrow())
+
+
+def table_frame(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> pl.DataFrame:
+    return con.sql(f"SELECT * FROM {_qualified(schema, table)}").pl()
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int:
+    return int(_scalars(con, f"SELECT count(*) FROM {_qualified(schema, table)}")[0])
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(_columns_in_db(con, schema, table))
+
+
+# -- ingest ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IngestCounts:
+    n_inputs: int
+    n_documents: int
+    n_quarantined: int
+    n_duplicates: int
+    n_new: int
+    n_changed: int
+    n_removed: int
+
+
+def write_ingest(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    source: str,
+    fmt: str,
+    n_inputs: int,
+    documents: pl.DataFrame,
+    quarantine: pl.DataFrame,
+    duplicates: pl.DataFrame,
+) -> IngestCounts:
+    """Upsert one ingest result into `raw.*` and record its accounting in `raw.ingest_runs`."""
+    stamp = now()
+    docs = conform(documents, DOCUMENTS, "ingest documents")
+    quar = conform(quarantine, QUARANTINE, "ingest quarantine")
+    dups = conform(duplicates, DUPLICATES, "ingest duplicates")
+    refs = pl.concat([docs.select("source_ref"), quar.select("source_ref"), dups.select("source_ref")])
+
+    con.begin()
+    try:
+        for name, frame in (
+            ("batch_docs", docs),
+            ("batch_quar", quar),
+            ("batch_dups", dups),
+            ("batch_refs", refs),
+        ):
+            _register(con, name, frame)
+        n_new, n_changed = _scalars(
+            con,
+            "SELECT count(*) FILTER (WHERE d.doc_id IS NULL), "
+            "count(*) FILTER (WHERE d.doc_id IS NOT NULL AND d.content_sha256 IS DISTINCT FROM b.content_sha256) "
+            "FROM batch_docs b LEFT JOIN raw.documents d ON d.doc_id = b.doc_id",
+        )
+
+        # Documents: unchanged text keeps its first ingested_at.
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE incoming_docs AS "
+            "SELECT b.*, coalesce(d.ingested_at, ?::TIMESTAMP) AS ingested_at FROM batch_docs b "
+            "LEFT JOIN raw.documents d ON d.doc_id = b.doc_id AND d.content_sha256 = b.content_sha256",
+            [stamp],
+        )
+        # A document whose input is now quarantined or a duplicate (and not re-read under the
+        # same id) is gone.
+        (n_removed,) = _scalars(
+            con,
+            "DELETE FROM raw.documents WHERE doc_id NOT IN (SELECT doc_id FROM incoming_docs) "
+            "AND source_ref IN (SELECT source_ref FROM batch_quar UNION SELECT source_ref FROM batch_dups)",
+        )
+        con.execute("DELETE FROM raw.documents WHERE doc_id IN (SELECT doc_id FROM incoming_docs)")
+        con.execute("INSERT INTO raw.documents BY NAME SELECT * FROM incoming_docs")
+
+        # Quarantine and duplicates: replaced by source_ref; same finding keeps its first seen_at.
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE incoming_quar AS "
+            "SELECT b.*, coalesce(q.seen_at, ?::TIMESTAMP) AS seen_at FROM batch_quar b "
+            "LEFT JOIN raw.quarantine q ON q.source_ref = b.source_ref AND q.reason = b.reason",
+            [stamp],
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE incoming_dups AS "
+            "SELECT b.*, coalesce(x.seen_at, ?::TIMESTAMP) AS seen_at FROM batch_dups b "
+            "LEFT JOIN raw.duplicates x ON x.source_ref = b.source_ref "
+            "AND x.duplicate_of IS NOT DISTINCT FROM b.duplicate_of AND x.reason = b.reason",
+            [stamp],
+        )
+        con.execute("DELETE FROM raw.quarantine WHERE source_ref IN (SELECT source_ref FROM batch_refs)")
+        con.execute("DELETE FROM raw.duplicates WHERE source_ref IN (SELECT source_ref FROM batch_refs)")
+        con.execute("INSERT INTO raw.quarantine BY NAME SELECT * FROM incoming_quar")
+        con.execute("INSERT INTO raw.duplicates BY NAME SELECT * FROM incoming_dups")
+
+        counts = IngestCounts(
+            n_inputs=n_inputs,
+            n_documents=docs.height,
+            n_quarantined=quar.height,
+            n_duplicates=dups.height,
+            n_new=int(n_new),
+            n_changed=int(n_changed),
+            n_removed=int(n_removed),
+        )
+        con.execute("DELETE FROM raw.ingest_runs WHERE run_id = ?", [run_id])
+        con.execute(
+            "INSERT INTO raw.ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                run_id,
+                source,
+                fmt,
+                stamp,
+                n_inputs,
+                counts.n_documents,
+                counts.n_quarantined,
+                counts.n_duplicates,
+                counts.n_new,
+                counts.n_changed,
+            ],
+        )
+        for name in ("batch_docs", "batch_quar", "batch_dups", "batch_refs"):
+            con.unregister(name)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return counts
+
+
+def ingest_run(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, object] | None:
+    """The `raw.ingest_runs` row of a run, as a dict."""
+    frame = con.sql("SELECT * FROM raw.ingest_runs WHERE run_id = ?", params=[run_id]).pl()
+    return frame.row(0, named=True) if frame.height else None
+
+
+# -- extract -----------------------------------------------------------------------------------
+
+
+def pending_documents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Documents not yet extracted with this EXTRACTOR_VERSION at their current text, by doc_id."""
+    cols = ", ".join(f"d.{_ident(c)}" for c in DOCUMENTS)
+    return con.sql(
+        f"SELECT {cols} FROM raw.documents d LEFT JOIN extract.processed p "
+        "ON p.doc_id = d.doc_id AND p.content_sha256 = d.content_sha256 AND p.extractor_version = ? "
+        "WHERE p.doc_id IS NULL ORDER BY d.doc_id",
+        params=[EXTRACTOR_VERSION],
+    ).pl()
+
+
+def remove_orphans(con: duckdb.DuckDBPyConnection) -> int:
+    """Delete extract rows of documents no longer in raw.documents; return how many docs."""
+    (orphans,) = _scalars(
+        con, "SELECT count(*) FROM extract.processed WHERE doc_id NOT IN (SELECT doc_id FROM raw.documents)"
+    )
+    con.begin()
+    try:
+        for table in EXTRACT_TABLES:
+            con.execute(
+                f"DELETE FROM {_qualified('extract', table)} "
+                "WHERE doc_id NOT IN (SELECT doc_id FROM raw.documents)"
+            )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return int(orphans)
+
+
+def write_extraction(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    documents: pl.DataFrame,
+    tables: Mapping[str, pl.DataFrame],
+) -> dict[str, int]:
+    """Replace the extract rows of `documents` with `tables`; return rows written per table."""
+    conformed = {
+        name: conform(tables[name], cols, f"extract table {name!r}") for name, cols in TABLES.items()
+    }
+    stamp = now()
+    processed = documents.select(
+        "doc_id",
+        "content_sha256",
+        pl.lit(EXTRACTOR_VERSION).alias("extractor_version"),
+        pl.lit(stamp).cast(TIMESTAMP).alias("processed_at"),
+        pl.lit(run_id).alias("run_id"),
+    )
+    written: dict[str, int] = {}
+    con.begin()
+    try:
+        _register(con, "batch_ids", documents.select("doc_id"))
+        for table in EXTRACT_TABLES:
+            con.execute(
+                f"DELETE FROM {_qualified('extract', table)} WHERE doc_id IN (SELECT doc_id FROM batch_ids)"
+            )
+        for table, frame in (*conformed.items(), ("processed", processed)):
+            _register(con, "batch_rows", frame)
+            con.execute(f"INSERT INTO {_qualified('extract', table)} BY NAME SELECT * FROM batch_rows")
+            con.unregister("batch_rows")
+            written[table] = frame.height
+        con.unregister("batch_ids")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return written
+
+
+def rows_of_run(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, run_id: str, limit_full: int
+) -> tuple[pl.DataFrame, str]:
+    """Rows a check should validate: the whole table when small, else the rows `run_id` wrote."""
+    if count_rows(con, schema, table) <= limit_full:
+        return table_frame(con, schema, table), "all rows"
+    target = _qualified(schema, table)
+    if schema == "extract":
+        frame = con.sql(
+            f"SELECT * FROM {target} WHERE doc_id IN (SELECT doc_id FROM extract.processed WHERE run_id = ?)",
+            params=[run_id],
+        ).pl()
+    else:
+        stamp_col = "ingested_at" if table == "documents" else "seen_at"
+        frame = con.sql(
+            f"SELECT * FROM {target} WHERE {_ident(stamp_col)} = "
+            "(SELECT ingested_at FROM raw.ingest_runs WHERE run_id = ?)",
+            params=[run_id],
+        ).pl()
+    return frame, "rows written by this run"
+
+
+def drop_columns(frame: pl.DataFrame, columns: Iterable[str]) -> pl.DataFrame:
+    return frame.drop([c for c in columns if c in frame.columns])

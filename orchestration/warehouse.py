@@ -1,0 +1,172 @@
+"""The warehouse files: a private build file the pipeline writes, a published file users read.
+
+DuckDB allows one read-write process or many read-only ones on a file, never both. So nobody
+ever opens the file the pipeline writes:
+
+* `<dir>/.build/<name>.duckdb` is the build file; only pipeline steps open it (read-write).
+* `<dir>/<name>.duckdb` is the published file; users open it read-only, any number at once.
+
+`begin()` (called by every step that writes) restores the build file from the published one
+when the build file is missing or a `.dirty` marker from another run says a run stopped
+half-way, then marks the build dirty. `publish()` checkpoints the build file, copies it next to
+the published file, fsyncs and renames it over the published file in one `os.replace`, so a
+reader sees either the old or the new file — readers with an open session keep the old inode —
+and a crash at any point leaves the last good published file in place.
+
+An exclusive `flock` on `<dir>/.build/<name>.lock`, taken by `begin()` and held by the process
+until `publish()` or `release()` (or its death: the kernel drops it), keeps two processes from
+writing the same build file at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+LOCK_WAIT_SECONDS = 3600.0
+
+# Locks this process holds, by build file: {path: open lock file}.
+_held_locks: dict[Path, int] = {}
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another process is writing the same warehouse."""
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    published: Path
+
+    @classmethod
+    def at(cls, published: str | os.PathLike[str]) -> Warehouse:
+        return cls(Path(published).expanduser().resolve())
+
+    @property
+    def build_dir(self) -> Path:
+        return self.published.parent / ".build"
+
+    @property
+    def build(self) -> Path:
+        return self.build_dir / self.published.name
+
+    @property
+    def dirty_marker(self) -> Path:
+        return self.build_dir / f"{self.published.stem}.dirty"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.build_dir / f"{self.published.stem}.lock"
+
+    @property
+    def data_docs_dir(self) -> Path:
+        return self.published.parent / "gx_docs"
+
+    # -- writer side -------------------------------------------------------------------------
+
+    def begin(self, run_key: str) -> str:
+        """Prepare the build file for run `run_key`; idempotent within one run.
+
+        Returns what happened: "continued" (this run already began), "reused" (the build file
+        is what the last run published), "restored" (copied from the published file) or "empty".
+        """
+        self.build_dir.mkdir(parents=True, exist_ok=True)
+        self._acquire_lock()
+        marker = self.dirty_marker.read_text().strip() if self.dirty_marker.exists() else None
+        if marker == run_key and self.build.exists():
+            return "continued"
+        outcome = "reused" if marker is None and self.build.exists() else self._restore_build()
+        self._write_durably(self.dirty_marker, run_key)
+        return outcome
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to the build file, closed on exit (DuckDB's file lock with it)."""
+        con = duckdb.connect(str(self.build))
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def publish(self) -> None:
+        """Atomically replace the published file with a checkpointed copy of the build file."""
+        with self.connect() as con:
+            con.execute("CHECKPOINT")
+        tmp = self.published.with_name(f"{self.published.name}.tmp-{os.getpid()}")
+        try:
+            shutil.copyfile(self.build, tmp)
+            _fsync_file(tmp)
+            os.replace(tmp, self.published)
+        finally:
+            tmp.unlink(missing_ok=True)
+        _fsync_dir(self.published.parent)
+        self.dirty_marker.unlink(missing_ok=True)
+        _fsync_dir(self.build_dir)
+        self.release()
+
+    def release(self) -> None:
+        """Drop this process's writer lock (no-op when not held)."""
+        fd = _held_locks.pop(self.build, None)
+        if fd is not None:
+            os.close(fd)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _restore_build(self) -> str:
+        # A stale WAL next to the build file would be replayed onto the restored copy.
+        Path(f"{self.build}.wal").unlink(missing_ok=True)
+        if self.published.exists():
+            tmp = self.build.with_name(f"{self.build.name}.tmp-{os.getpid()}")
+            shutil.copyfile(self.published, tmp)
+            _fsync_file(tmp)
+            os.replace(tmp, self.build)
+            return "restored"
+        self.build.unlink(missing_ok=True)
+        return "empty"
+
+    def _acquire_lock(self) -> None:
+        if self.build in _held_locks:
+            return
+        fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    os.close(fd)
+                    raise WarehouseBusyError(
+                        f"another process is still writing {self.published} (lock {self.lock_file})"
+                    ) from None
+                time.sleep(0.5)
+        _held_locks[self.build] = fd
+
+    @staticmethod
+    def _write_durably(path: Path, text: str) -> None:
+        path.write_text(text)
+        _fsync_file(path)
+        _fsync_dir(path.parent)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

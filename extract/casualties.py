@@ -30,7 +30,11 @@ _MOD = rf"(?:(?-i:[A-Z][\w'’.]*(?:-[\w'’]+)*)|[a-z]+(?:-[a-z]+)+|{_MOD_WORDS
 _OUTCOME_WORDS = (
     r"killed|dead|died|perished|slain|executed|massacred|martyred|wounded|injured|hurt|missing|fled|displaced"
 )
-_NP = rf"(?i)\b{QUANTITY}\s+(?:{_MOD}\s+){{0,4}}?(?:{_NOUN})\b"
+# "47 leaders of Ahrar al-Sham", "30 members of the Islamic State": the tail names the victims' side.
+_OF_GROUP = (
+    r"(?:\s+(?:of|from)\s+(?:the\s+)?(?-i:[A-Z][\w'’-]*)(?:[\s-]+(?-i:[A-Z][\w'’-]*|al|of|the)){0,4})?"
+)
+_NP = rf"(?i)\b{QUANTITY}\s+(?:{_MOD}\s+){{0,4}}?(?:{_NOUN})\b{_OF_GROUP}"
 _BARE_AFTER = (
     rf"(?i)\b{QUANTITY}\s+(?:more\s+|others?\s+)?(?:(?:were|was|have been|had been|are|have|had|"
     rf"reported|confirmed)\s+)?(?:{_OUTCOME_WORDS})\b"
@@ -94,7 +98,9 @@ def _outcome_from(left: pl.Expr, right: pl.Expr) -> pl.Expr:
 def _victim_group(text: pl.Expr) -> pl.Expr:
     expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
     for group, pattern in VICTIM_NOUNS:
-        expr = expr.when(text.str.contains(rf"(?i)\b(?:{pattern})$")).then(pl.lit(group))
+        expr = expr.when(text.str.replace(_OF_GROUP + "$", "").str.contains(rf"(?i)\b(?:{pattern})$")).then(
+            pl.lit(group)
+        )
     return expr.otherwise(pl.lit("people"))
 
 

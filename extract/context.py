@@ -29,11 +29,17 @@ BACKGROUND = (
 )
 _TARGET_BEFORE = (
     r"(?i)(?:\bon|\bagainst|\btargeting|\btargeted|\bhit|\bstruck|\bat|\bpounded|\battacked|\bbombed|"
-    r"\bshelled|\binto|\bfrom|\bover|\bwith|\bamong|\bkilled|\bkilling|\bkill|\bof|\bbetween|\band|\bversus|\bvs\.?)"
+    r"\bshelled|\binto|\bfrom|\bover|\bamong|\bkilled|\bkilling|\bkill|\bof|\bbetween|\band|\bversus|\bvs\.?)"
     r"\s+(?:the\s+|an?\s+|its\s+)?(?:\S+\s+)?$"
 )
+# "IS-held village", "areas controlled by the regime": who holds a place, not who struck it.
+_PLACE_QUALIFIER_AFTER = (
+    r"(?i)^(?:'s)?-?\s?(?:held|controlled|dominated|run|besieged|occupied)\b|^\s+(?:held|controlled)\b"
+)
+_PLACE_QUALIFIER_BEFORE = r"(?i)\b(?:held|controlled|dominated|run|besieged|occupied|stronghold of|territory of|hands of)\s+(?:by\s+)?(?:the\s+)?$"
 _AGENT_BEFORE = (
-    r"(?i)(?:\bby|\bblamed|\bblaming|\baccused|\bcarried out by|\bconducted by)\s+(?:the\s+)?(?:\S+\s+)?$"
+    r"(?i)(?:\bby|\bblamed|\bblaming|\baccused|\bcarried out by|\bconducted by|"
+    r"\b(?:clashes|fighting|battles|confrontations) (?:with|against)|\bhands of)\s+(?:the\s+)?(?:\S+\s+)?$"
 )
 
 
@@ -90,7 +96,7 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     """Every actor named in the sentences: keys, span, actor code and role score.
 
     Role: 3 where the sentence says it was done *by* them, 1 where they are the target
-    ("strikes on IS positions"), 2 otherwise.
+    ("strikes on IS positions"), 0 where they only hold the place ("IS-held village"), 2 otherwise.
     """
     keys = ["doc_id", "sentence_idx"]
     found = [
@@ -100,9 +106,17 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     spans = pl.concat(found).sort([*keys, "m_start"]).unique([*keys, "m_start"], keep="first")
     return (
         spans.join(sentences.select(*keys, "sentence"), on=keys)
-        .with_columns(left=pl.col("sentence").str.slice(0, pl.col("m_start")).str.slice(-40))
         .with_columns(
-            role=pl.when(pl.col("left").str.contains(_AGENT_BEFORE))
+            left=pl.col("sentence").str.slice(0, pl.col("m_start")).str.slice(-40),
+            right=pl.col("sentence").str.slice(pl.col("m_end"), 20),
+        )
+        .with_columns(
+            role=pl.when(
+                pl.col("right").str.contains(_PLACE_QUALIFIER_AFTER)
+                | pl.col("left").str.contains(_PLACE_QUALIFIER_BEFORE)
+            )
+            .then(0)
+            .when(pl.col("left").str.contains(_AGENT_BEFORE))
             .then(3)
             .when(pl.col("left").str.contains(_TARGET_BEFORE))
             .then(1)

@@ -47,7 +47,7 @@ ACTORS: list[tuple[str, str]] = [
         "sdf",
         r"\bSyrian Democratic Forces\b|(?-i:\bSDF\b|\bYPG\b|\bYPJ\b|\bPKK\b|\bPYD\b)|\bKurdish(?:-led)? ?(?:"
         + _FORCE
-        + r"|People's Protection Units|YPG|SDF)|\bPeople's Protection Units\b|\bAsayish\b|\bself[- ]administration\b|\bManbij Military Council\b|\bKurdish-led\b",
+        + r"|People's Protection Units|YPG|SDF)|\bPeople's Protection Units\b|\bKurds\b|\bAsayish\b|\bself[- ]administration\b|\bManbij Military Council\b|\bKurdish-led\b",
     ),
     (
         "islamic_state",
@@ -61,7 +61,7 @@ ACTORS: list[tuple[str, str]] = [
         "opposition",
         r"\brebels?\b|\brebel (?:groups?|factions?|fighters?|forces?)\b|\bopposition (?:factions?|fighters?|forces?|groups?|militants?)\b|\b(?:the|armed|Islamist|Islamic|opposition|rebel|militant) factions\b|\bthe factions\b|\bfactions'|\bFree Syrian Army\b|(?-i:\bFSA\b|\bNLF\b|\bSNA\b)|\bNational (?:Front for Liberation|Liberation Front)\b|\bSyrian National Army\b|\bTurkish-backed (?:"
         + _FORCE
-        + r"|rebels|factions|opposition)|\bJaish al-Islam\b|\bAhrar al-Sham\b|\bFaylaq al-Rahman\b|\bFree Idlib Army\b|\bJaish al-Izza\b|\bNour al-Din al-Zenki\b|\bJaish al-Fatah\b|\binsurgents?\b|\barmed opposition\b|\bopposition-held\b|\brebel-held\b",
+        + r"|rebels|factions|opposition)|\bJaish al-Islam\b|\bAhrar al-Sham\b|\bFaylaq al-Rahman\b|\bFree Idlib Army\b|\bJaish al-Izza\b|\bNour al-Din al-Zenki\b|\bJaish al-Fatah\b|\binsurgents?\b|\barmed opposition\b",
     ),
     (
         "syrian_government",
@@ -73,7 +73,7 @@ ACTORS: list[tuple[str, str]] = [
         + _FORCE
         + r")|(?-i:\bSAA\b|\bNDF\b)|\bthe army\b|\barmy (?:troops|units|forces)\b|\bloyalists?\b|\bloyalist (?:"
         + _FORCE
-        + r")|\bpro-(?:regime|government|Assad)\b|\bTiger Forces\b|\bNational Defen[cs]e Forces\b|\bRepublican Guard\b|\bFourth Division\b|\bshabiha\b|\bbarrel bombs?\b|\bgovernment-held\b|\bregime-held\b|\bgovernment-controlled\b|\bregime-controlled\b",
+        + r")|\bpro-(?:regime|government|Assad)\b|\bTiger Forces\b|\bNational Defen[cs]e Forces\b|\bRepublican Guard\b|\bFourth Division\b|\bshabiha\b|\bbarrel bombs?\b",
     ),
 ]
 
@@ -173,7 +173,7 @@ METHODS: list[tuple[str, str]] = [
     ),
     (
         "gunfire",
-        r"\bsnipers?\b|\bgunfire\b|\bshot dead\b|\bshooting\b|\bopened fire\b|\bgunmen\b|\bbullets?\b|\bshot\b|\bgunshots?\b|\bclash(?:es|ed)?\b|\bfirefights?\b|\bambush(?:ed)?\b|\bgun battles?\b|\bfighting\b|\bbattles?\b",
+        r"\bsnipers?\b|\bgunfire\b|\bshot dead\b|\bshooting\b|\bopened fire\b|\bgunmen\b|\bbullets?\b|\bshot\b|\bgunshots?\b|\bambush(?:ed)?\b",
     ),
     (
         "siege",
@@ -190,7 +190,7 @@ VICTIM_NOUNS: list[tuple[str, str]] = [
     ("women", r"women|woman|females|mothers?"),
     (
         "combatants",
-        r"fighters|militants|soldiers|troops|forces|servicemen|personnel|officers|policemen|police(?:men)?|guards|jihadis|jihadists|rebels|insurgents|gunmen|terrorists|militiamen|extremists|mercenaries|combatants|operatives|recruits|elements|pilots?|commanders|troopers|paratroopers|conscripts|snipers|members of the (?:\S+ ){0,3}(?:forces|army|group|militia|factions)|(?:army|regime|government) members|soldier|fighter|militant|officer|commander|jihadist|rebel",
+        r"fighters|militants|soldiers|troops|forces|servicemen|personnel|officers|policemen|police(?:men)?|guards|jihadis|jihadists|rebels|insurgents|gunmen|terrorists|militiamen|extremists|mercenaries|combatants|operatives|recruits|elements|pilots?|commanders|leaders|troopers|paratroopers|conscripts|snipers|members of the (?:\S+ ){0,3}(?:forces|army|group|militia|factions)|(?:army|regime|government) members|soldier|fighter|militant|officer|commander|jihadist|rebel",
     ),
     (
         "civilians",

@@ -73,7 +73,7 @@ def _best_actor(actors: pl.DataFrame, spans_to_skip: pl.DataFrame) -> pl.DataFra
         .select(*KEYS, "m_start")
         .unique()
     )
-    free = actors.join(inside, on=[*KEYS, "m_start"], how="anti")
+    free = actors.filter(pl.col("role") > 0).join(inside, on=[*KEYS, "m_start"], how="anti")
     actor1 = free.sort([*KEYS, "role", "m_start"], descending=[False, False, True, False]).unique(
         KEYS, keep="first"
     )
@@ -184,7 +184,10 @@ def run_extraction(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
             extractor_version=pl.lit(EXTRACTOR_VERSION),
         )
     )
-    profiles = doc_profiles(documents, casualties, events, places, LEAD_SENTENCES)
+    sentence_facts = relevant.select(*KEYS, "method", "is_background").join(
+        sentence_actors, on=KEYS, how="left"
+    )
+    profiles = doc_profiles(documents, casualties, events, sentence_facts, places, LEAD_SENTENCES)
 
     territory_rows = pl.DataFrame()
     if not territory.is_empty():

@@ -18,7 +18,9 @@ from extract.schema import EXTRACTOR_VERSION
 KEYS = ["doc_id", "sentence_idx"]
 
 
-def _first_by_sentence(frame: pl.DataFrame, value: str, principal: pl.DataFrame, lead: int) -> pl.DataFrame:
+def _first_by_sentence(
+    frame: pl.DataFrame, value: str, principal: pl.DataFrame, lead: int, max_rank: int = 3
+) -> pl.DataFrame:
     """Per doc: `value` from the principal sentence, else the title, else the lead, else the first anywhere."""
     ranked = frame.join(
         principal.select("doc_id", p_idx="sentence_idx"), on="doc_id", how="left"
@@ -32,13 +34,22 @@ def _first_by_sentence(frame: pl.DataFrame, value: str, principal: pl.DataFrame,
         .otherwise(3)
     )
     return (
-        ranked.sort(["doc_id", "rank", "sentence_idx"]).unique("doc_id", keep="first").select("doc_id", value)
+        ranked.filter(pl.col("rank") <= max_rank)
+        .sort(["doc_id", "rank", "sentence_idx"])
+        .unique("doc_id", keep="first")
+        .select("doc_id", value)
     )
 
 
 def doc_profiles(
-    documents: pl.DataFrame, casualties: pl.DataFrame, events: pl.DataFrame, places: pl.DataFrame, lead: int
+    documents: pl.DataFrame,
+    casualties: pl.DataFrame,
+    events: pl.DataFrame,
+    sentence_facts: pl.DataFrame,
+    places: pl.DataFrame,
+    lead: int,
 ) -> pl.DataFrame:
+    """One row per document; `sentence_facts(doc_id, sentence_idx, actor1, method, is_background)`."""
     deaths = casualties.filter(pl.col("outcome").is_in(["killed", "died"]) & ~pl.col("is_background"))
     # a precise figure beats a vague one ("scores of civilians" then "at least 51 civilians")
     # and a figure naming who died beats a bare "people" count in the lead
@@ -46,7 +57,7 @@ def doc_profiles(
         deaths.group_by(KEYS)
         .agg(
             vague=pl.col("quantity_text").str.contains(f"(?i){VAGUE}").all(),
-            people_only=(pl.col("victim_group") == "people").all(),
+            people_only=~pl.col("victim_group").is_in(["civilians", "combatants"]).any(),
         )
         .with_columns(
             rank=pl.when((pl.col("sentence_idx") > 0) & (pl.col("sentence_idx") < lead))
@@ -128,9 +139,13 @@ def doc_profiles(
     )
 
     principal_event = principal.join(events.select(*KEYS, "event_id"), on=KEYS, how="left")
-    ev = events.filter(~pl.col("is_background"))
-    actor = _first_by_sentence(ev.filter(pl.col("actor1") != "unknown"), "actor1", principal, lead)
-    method = _first_by_sentence(ev.filter(pl.col("method") != "unknown"), "method", principal, lead)
+    facts = sentence_facts.filter(~pl.col("is_background"))
+    # who did it comes only from the incident's own sentence, the title or the lead: an actor
+    # named further down is usually about something else, and "unknown" is the honest answer
+    actor = _first_by_sentence(
+        facts.filter(pl.col("actor1").is_not_null()), "actor1", principal, lead, max_rank=2
+    )
+    method = _first_by_sentence(facts.filter(pl.col("method").is_not_null()), "method", principal, lead)
     admin1 = _first_by_sentence(places.filter(pl.col("admin1").is_not_null()), "admin1", principal, lead)
 
     return (

@@ -1,0 +1,123 @@
+"""Text repair and normalisation, vectorised over a polars Series.
+
+One implementation serves files and records: `clean_texts` works on a Series, `clean_text` is the
+same thing for one string. Mojibake repair (ftfy, Python) runs only on rows that contain a
+character mojibake is made of; everything else is polars string expressions, so a million-row
+column is cleaned without a Python loop.
+
+What cleaning does, in order: repair mojibake on suspect rows; `\\r\\n`/`\\r` -> `\\n`; curly
+quotes -> straight; non-breaking and other Unicode spaces -> space; zero-width, bidi and control
+characters removed (`\\n` and `\\t` kept); runs of spaces/tabs collapsed to one space; spaces
+around line breaks trimmed; 3+ newlines -> 2 (paragraph breaks survive); strip; NFC.
+"""
+
+from __future__ import annotations
+
+import re
+
+import ftfy
+import polars as pl
+
+from ingest.decode import decode_bytes
+
+# UTF-8 mis-decoded as cp1252/latin-1 always shows a char from U+0080..U+00FF; as Mac Roman it
+# starts with "‚" (U+201A, byte E2) or "√" (U+221A, byte C3). ESC is for terminal escapes.
+SUSPECT = r"[\x{80}-\x{FF}\x{1B}\x{201A}\x{221A}]"
+_FTFY = ftfy.TextFixerConfig(
+    unescape_html=False,  # "&amp;" in a record is the publisher's text, and ftfy would only see some rows
+    uncurl_quotes=False,  # done for every row below, not only the suspect ones
+    fix_character_width=False,
+    fix_latin_ligatures=False,
+    fix_line_breaks=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
+)
+# UTF-8 General Punctuation (E2 80/81 xx) mis-decoded as Mac Roman or Mac Central European, e.g.
+# "‚Äč" = U+200B ZERO WIDTH SPACE; ftfy knows Mac Roman but not Mac Central European.
+_MAC_PUNCTUATION = re.compile("‚[ÄÅ].")
+_MAX_ROUNDS = 4
+
+_REPLACEMENTS: tuple[tuple[str, str], ...] = (
+    (r"\r\n?|[\x{0B}\x{0C}\x{85}\x{2028}\x{2029}]", "\n"),
+    (r"[\x{2018}\x{2019}\x{201A}\x{201B}\x{2032}]", "'"),
+    (r"[\x{201C}\x{201D}\x{201E}\x{201F}\x{2033}]", '"'),
+    (r"[\x{A0}\x{1680}\x{2000}-\x{200A}\x{202F}\x{205F}\x{3000}]", " "),
+    # C0/C1 controls but \t and \n, soft hyphen, zero-width, bidi marks/embeddings/isolates, BOM.
+    (
+        r"[\x{00}-\x{08}\x{0E}-\x{1F}\x{7F}-\x{9F}\x{AD}\x{200B}-\x{200F}\x{202A}-\x{202E}"
+        r"\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]",
+        "",
+    ),
+    (r"[ \t]{2,}", " "),
+    (r"[ \t]*\n[ \t]*", "\n"),
+    (r"\n{3,}", "\n\n"),
+)
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 read as cp1252 / latin-1 / Mac Roman / Mac Central European."""
+    text = _MAC_PUNCTUATION.sub(_mac_punctuation, text)
+    return ftfy.fix_text(text, config=_FTFY)
+
+
+def _mac_punctuation(match: re.Match[str]) -> str:
+    for encoding in ("mac_roman", "mac_latin2"):
+        try:
+            return match.group().encode(encoding).decode("utf-8")
+        except UnicodeError:
+            continue
+    return match.group()
+
+
+def normalise(texts: pl.Expr) -> pl.Expr:
+    """Whitespace, control characters, quotes and NFC; pure polars."""
+    for pattern, replacement in _REPLACEMENTS:
+        texts = texts.str.replace_all(pattern, replacement)
+    return texts.str.strip_chars(" \t\n").str.normalize("NFC")
+
+
+def _repair(texts: pl.Series) -> pl.Series:
+    suspect = texts.str.contains(SUSPECT).fill_null(False)
+    if not suspect.any():
+        return texts
+    rows = suspect.arg_true()
+    fixed = pl.Series([repair_mojibake(t) for t in texts.gather(rows)], dtype=pl.String)
+    return texts.scatter(rows, fixed)
+
+
+def _normalise(texts: pl.Series) -> pl.Series:
+    return pl.select(normalise(pl.lit(texts))).to_series().rename(texts.name)
+
+
+def clean_texts(texts: pl.Series) -> pl.Series:
+    """Repair and normalise a String Series (nulls become ""); idempotent."""
+    out = _normalise(_repair(texts.cast(pl.String).fill_null("")))
+    # ftfy and normalisation can enable each other (a removed control char joins a mojibake
+    # pair), so suspect rows are taken to a fixed point; clean(clean(x)) == clean(x).
+    for _ in range(_MAX_ROUNDS):
+        suspect = out.str.contains(SUSPECT)
+        if not suspect.any():
+            break
+        rows = suspect.arg_true()
+        before = out.gather(rows)
+        after = _normalise(_repair(before))
+        changed = before != after
+        if not changed.any():
+            break
+        out = out.scatter(rows.filter(changed), after.filter(changed))
+    return out
+
+
+def clean_titles(titles: pl.Series) -> pl.Series:
+    """`clean_texts`, then a single line: every whitespace run -> one space."""
+    return clean_texts(titles).str.replace_all(r"\s+", " ")
+
+
+def clean_text(text: str | bytes) -> str:
+    """`clean_texts` for one string (bytes are decoded first); never raises."""
+    if isinstance(text, bytes):
+        text = decode_bytes(text)
+    # Lone surrogates cannot be stored as UTF-8: pair them up where possible, replace the rest.
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return clean_texts(pl.Series([text], dtype=pl.String))[0]

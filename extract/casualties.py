@@ -21,7 +21,7 @@ _MOD_WORDS = (
     r"wounded|injured|allied|enemy|suspected|alleged|government|regime|army|rebel|opposition|jihadi|"
     r"jihadist|militia|police|security|same|displaced|trapped|female|male|elite|special|senior|"
     r"ranking|terrorist|extremist|state|loyalist|pro|of whom|of them|them|the|their|its|his|her|"
-    r"whom|including|mostly|all|Syrian|Russian|Turkish|Kurdish|Iranian|Iraqi|Afghan|Lebanese|"
+    r"whom|including|mostly|pregnant|old|little|small|teenage|Syrian|Russian|Turkish|Kurdish|Iranian|Iraqi|Afghan|Lebanese|"
     r"American|Islamist|Shiite|Sunni|Alawite|Christian|Druze|Palestinian|Daesh|Nusra|Hezbollah|"
     r"opposition's|regime's|army's|member|members|of|fellow|family|and"
 )
@@ -50,7 +50,7 @@ _BARE_BEFORE = (
 
 _LEFT_OUTCOME = {
     "killed": r"(?i)\b(?:killed|killing|kills|kill|slaughtered|massacred|massacring|claimed the lives of|"
-    r"claiming the lives of|took the lives of|taking the lives of|lives of|deaths? of|killing of|bodies of|"
+    r"claiming the lives of|took the lives of|taking the lives of|lives of|life of|deaths? of|killing of|bodies of|"
     r"remains of|shot dead|murdered|murdering|executed|executing|beheaded|beheading|toll (?:\w+ ){0,3}"
     r"(?:to|at|of|reached|hit|is|was|stood at|rose to|climbed to))\s*(?:,\s*)?$",
     "injured": r"(?i)\b(?:wounding|wounded|injuring|injured|injure|injury of|injuries (?:of|to)|hurting|maiming|"
@@ -63,6 +63,10 @@ _RIGHT_OUTCOME = (
     r"executed|massacred|murdered|beheaded|wounded|injured|hurt|injuries|missing|disappeared|abducted|"
     r"kidnapped|fled|flee|fleeing|displaced|uprooted)\b"
 )
+_IMMEDIATE_OUTCOME = (
+    r"(?i)^\s*(?:(?:were|was|are|is|have|has|had|been|being|also|reportedly|later|all|reported|confirmed)\s+){0,3}"
+    r"(killed|dead|died|perished|martyred|slain|executed|wounded|injured|hurt|missing|fled|displaced)\b"
+)
 _OUTCOME_OF_WORD = [
     ("killed", r"(?i)^(?:killed|dead|slain|executed|massacred|murdered|beheaded|lost|martyred)"),
     ("died", r"(?i)^(?:died|die|perished)"),
@@ -72,7 +76,7 @@ _OUTCOME_OF_WORD = [
 ]
 # "kill and injure 290", "killed or wounded": one figure for two outcomes; not a casualty count.
 _MIXED = r"(?i)(?:kill(?:ed|ing|s)?|dead|deaths?)\s+(?:and|or|&)\s+(?:injur|wound)|(?:injur\w*|wound\w*)\s+(?:and|or|&)\s+(?:kill|dead)|casualties"
-_PART_LEFT = r"(?i)(?:\bincluding|\bamong them|\bamong whom|\bof whom|\bof them|\bamongst them|\bincl\.?|\bmost of them|\bmostly)\s*$"
+_PART_LEFT = r"(?i)(?:\bincluding|\binclude[sd]?|\bamong them|\bamong whom|\bof whom|\bof them|\bamongst them|\bincl\.?|\bmost of them|\bmostly)\s*$"
 _AND_LEFT = r"(?i)^\W*(?:and|as well as|,)\W*$"
 _AMONG_RIGHT = r"(?i)^\s*(?:,?\s*including[^.;]{0,40}?)?\s*(?:were|was|are)?\s*(?:among|amongst)\b"
 _YEARLIKE = r"^(?:19[5-9]\d|20[0-3]\d)$"
@@ -84,15 +88,22 @@ _NOT_A_VICTIM = (
 _DEAD_NOUN = r"(?i)\b(?:dead|deaths|bodies|lives|corpses|martyrs)$"
 
 
-def _outcome_from(left: pl.Expr, right: pl.Expr) -> pl.Expr:
-    expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
-    for outcome, pattern in _LEFT_OUTCOME.items():
-        expr = expr.when(left.str.contains(pattern)).then(pl.lit(outcome))
-    word = right.str.extract(_RIGHT_OUTCOME)
+def _outcome_of(word: pl.Expr) -> pl.Expr:
     by_word = pl.when(word.is_null()).then(pl.lit(None, dtype=pl.String))
     for outcome, pattern in _OUTCOME_OF_WORD:
         by_word = by_word.when(word.str.contains(pattern)).then(pl.lit(outcome))
-    return expr.otherwise(by_word.otherwise(pl.lit(None, dtype=pl.String)))
+    return by_word.otherwise(pl.lit(None, dtype=pl.String))
+
+
+def _outcome_from(left: pl.Expr, right: pl.Expr) -> pl.Expr:
+    """Outcome word right after the figure ("58 others injured"), else the verb before it
+    ("killing 23 civilians"), else the first outcome word later in the clause."""
+    expr = pl.when(right.str.contains(_IMMEDIATE_OUTCOME)).then(
+        _outcome_of(right.str.extract(_IMMEDIATE_OUTCOME))
+    )
+    for outcome, pattern in _LEFT_OUTCOME.items():
+        expr = expr.when(left.str.contains(pattern)).then(pl.lit(outcome))
+    return expr.otherwise(_outcome_of(right.str.extract(_RIGHT_OUTCOME)))
 
 
 def _victim_group(text: pl.Expr) -> pl.Expr:
@@ -182,7 +193,7 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             victim_group=_victim_group(noun_text),
             victim_actor=actor_in(noun_text),
             is_part_marker=pl.col("left").str.contains(_PART_LEFT)
-            | pl.col("match").str.contains(r"(?i)\b(?:of them|of whom)\b"),
+            | pl.col("match").str.contains(rf"(?i)^{QUANTITY}\s+of (?:them|whom)\b"),
             follows_and=pl.col("left").str.slice(-12).str.contains(r"(?i)(?:\band|,|\bas well as)\s*$"),
             among_next=pl.col("right").str.contains(_AMONG_RIGHT)
             & ~pl.col("right").str.contains(

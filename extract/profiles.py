@@ -93,9 +93,14 @@ def doc_profiles(
     )
     g = pl.col("victim_group")
     people_split = (g == "people") & ((pl.col("civ_parts") > 0) | (pl.col("comb_parts") > 0))
+    # a "people" figure beside a civilian one may include fighters: the named group wins
+    top = top.with_columns(named_civilians=(g == "civilians").any().over("doc_id"))
     counts = top.group_by("doc_id").agg(
         civilians=(
-            pl.when(g.is_in(["civilians", "children", "women"]) | ((g == "people") & ~people_split))
+            pl.when(
+                g.is_in(["civilians", "children", "women"])
+                | ((g == "people") & ~people_split & ~pl.col("named_civilians"))
+            )
             .then(pl.col("count_best"))
             .when(people_split)
             .then(pl.col("civ_parts"))
@@ -112,9 +117,17 @@ def doc_profiles(
         women=(pl.when(g == "women").then(pl.col("count_best")).otherwise(pl.col("women_parts"))).sum(),
     )
     # children/women told elsewhere in the article, when the principal sentence gives none
-    elsewhere = deaths.filter(pl.col("parent_idx").is_null() | pl.col("is_part_marker"))
+    # ("were among the dead", "including", or in the lead) and never a part of another incident's total
+    of_principal = pl.col("parent_idx").is_in(top["idx"].implode())
+    linked = (pl.col("parent_idx").is_null() | pl.col("is_part_marker")) & (
+        pl.col("among_next") | pl.col("is_part_marker")
+    )
+    elsewhere = deaths.filter(of_principal | linked)
     first_children = (
-        elsewhere.filter(g == "children")
+        deaths.filter(
+            of_principal | linked | (pl.col("parent_idx").is_null() & (pl.col("sentence_idx") < lead))
+        )
+        .filter(g == "children")
         .sort(["doc_id", "char_start"])
         .unique("doc_id", keep="first")
         .select("doc_id", child_else="count_best")

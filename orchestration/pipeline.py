@@ -14,7 +14,7 @@ from dagster import DagsterEventType, DagsterInstance
 
 from orchestration.dbt_manifest import ensure_manifest
 from orchestration.jobs import SITREP_JOB_NAME
-from orchestration.progress import ProgressPrinter
+from orchestration.progress import STEP_LABELS, ProgressPrinter, is_check_failure, step_label
 from orchestration.runs import CheckOutcome, check_outcomes
 from orchestration.warehouse import Warehouse
 
@@ -36,6 +36,7 @@ class RunReport:
     mart_rows: dict[str, int]
     checks: list[CheckOutcome]
     failed_steps: list[str] = field(default_factory=list)
+    not_run: list[str] = field(default_factory=list)
     log_file: Path | None = None
 
     @property
@@ -66,6 +67,8 @@ class RunReport:
             for c in self.failed_checks
         ]
         lines += [f"failed step    {step}" for step in self.failed_steps]
+        if self.not_run:
+            lines.append(f"not run        {', '.join(self.not_run)} (an earlier step or blocking check failed)")
         lines.append(
             f"warehouse      {self.warehouse}" + ("" if self.published else "  (NOT published by this run)")
         )
@@ -142,11 +145,12 @@ def run_pipeline(
         checks = check_outcomes(instance, run_id)
         failed_steps = sorted(
             {
-                e.step_key
+                step_label(e.step_key)
                 for e in result.all_events
-                if e.event_type == DagsterEventType.STEP_FAILURE and e.step_key
+                if e.event_type == DagsterEventType.STEP_FAILURE and not is_check_failure(e)
             }
         )
+        started = {e.step_key for e in result.all_events if e.event_type == DagsterEventType.STEP_START}
         published = any(
             e.event_type == DagsterEventType.ASSET_MATERIALIZATION
             and e.asset_key is not None
@@ -163,5 +167,6 @@ def run_pipeline(
         mart_rows=marts if published else {},
         checks=checks,
         failed_steps=failed_steps,
+        not_run=[label for key, label in STEP_LABELS.items() if key not in started],
         log_file=log_file,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from dagster import DagsterEventType, EventLogEntry
+from dagster import DagsterEvent, DagsterEventType, EventLogEntry
 
 # Step (op) names of the assets, as users know them.
 STEP_LABELS = {
@@ -29,7 +29,13 @@ def is_pipeline_check(check_name: str) -> bool:
     return check_name.startswith("gx_") or check_name == "ingest_accounting"
 
 
-def _step_label(step_key: str | None) -> str:
+def is_check_failure(event: DagsterEvent) -> bool:
+    """A step failure that only says "a blocking check failed" (the check itself was reported)."""
+    error = event.step_failure_data.error
+    return error is not None and error.cls_name == "DagsterAssetCheckFailedError"
+
+
+def step_label(step_key: str | None) -> str:
     if not step_key:
         return "run"
     return STEP_LABELS.get(step_key, step_key)
@@ -51,7 +57,7 @@ class ProgressPrinter:
             return
         kind = event.event_type
         if kind == DagsterEventType.STEP_START and event.step_key in STEP_LABELS:
-            self._line(f"...  {_step_label(event.step_key)}")
+            self._line(f"...  {step_label(event.step_key)}")
         elif kind == DagsterEventType.ASSET_MATERIALIZATION:
             materialization = event.step_materialization_data.materialization
             key = materialization.asset_key.to_user_string()
@@ -67,12 +73,12 @@ class ProgressPrinter:
             status = "ok  " if data.passed else "FAIL"
             detail = f"  {data.description}" if data.description and not data.passed else ""
             self._line(f"{status} check {data.asset_key.to_user_string()}:{data.check_name}{detail}")
-        elif kind == DagsterEventType.STEP_FAILURE:
+        elif kind == DagsterEventType.STEP_FAILURE and not is_check_failure(event):
             error = event.step_failure_data.error
             # Dagster wraps the user's exception; its innermost cause says what went wrong.
             while error is not None and error.cause is not None:
                 error = error.cause
             message = error.message.strip().splitlines()[0] if error else "unknown error"
-            self._line(f"FAIL {_step_label(event.step_key)}: {message}")
+            self._line(f"FAIL {step_label(event.step_key)}: {message}")
         elif kind == DagsterEventType.STEP_SKIPPED:
-            self._line(f"skip {_step_label(event.step_key)} (an upstream step or blocking check failed)")
+            self._line(f"skip {step_label(event.step_key)} (an upstream step or blocking check failed)")

@@ -80,7 +80,7 @@ class Warehouse:
         self.build_dir.mkdir(parents=True, exist_ok=True)
         self._acquire_lock()
         marker = self.dirty_marker.read_text().strip() if self.dirty_marker.exists() else None
-        if marker == run_key and self.build.exists():
+        if marker == run_key:
             return "continued"
         outcome = "reused" if marker is None and self.build.exists() else self._restore_build()
         self._write_durably(self.dirty_marker, run_key)

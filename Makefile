@@ -1,0 +1,32 @@
+# Sitrep: `make run` builds the warehouse from samples/corpus, `make test` runs the test suite.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PORT   ?= 3000
+
+.PHONY: run test ui lint manifest
+
+# The venv is (re)installed when missing or when pyproject.toml is newer than the stamp.
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	test -x $(VENV)/bin/uv || $(PY) -m pip install -q uv
+	$(VENV)/bin/uv pip install -q --python $(PY) -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/sitrep run --source samples/corpus --warehouse warehouse/sitrep.duckdb
+
+# dbt parse: writes dbt_project/target/manifest.json, which the Dagster definitions load.
+manifest: $(STAMP)
+	$(PY) -m orchestration.dbt_manifest
+
+# pytest exits 5 when it collected no test: that is a failure too.
+test: manifest
+	$(PY) -m pytest -q; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+ui: $(STAMP)
+	$(VENV)/bin/sitrep ui --port $(PORT)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .

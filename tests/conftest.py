@@ -1,0 +1,114 @@
+"""Shared test setup: dbt manifest, a throwaway DAGSTER_HOME, and pipeline runs shared per session."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.dbt_manifest import ensure_manifest
+from orchestration.paths import DEFAULT_SOURCE, REPO_ROOT
+
+# ../shared beside the checkout (CI has it; a user's fresh clone may not).
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEEDS = SHARED / "seeds"
+FAKES_DEV = SHARED / "data" / "fakes_dev.csv"
+SAMPLES = DEFAULT_SOURCE
+
+# A DAGSTER_HOME that does not outlive the session (set before anything touches Dagster).
+_DAGSTER_HOME = tempfile.mkdtemp(prefix="sitrep-test-dagster-home-")
+os.environ["DAGSTER_HOME"] = _DAGSTER_HOME
+ensure_manifest()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_DAGSTER_HOME, ignore_errors=True)
+
+
+def require(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} is absent (tests read ../shared beside the checkout, or samples/)")
+    return path
+
+
+@dataclass(frozen=True)
+class CliRun:
+    """The outcome of `sitrep run` executed in this process."""
+
+    exit_code: int
+    output: str
+    warehouse: Path
+
+    def query(self, sql: str, params: list[object] | None = None) -> list[tuple]:
+        return query(self.warehouse, sql, params)
+
+
+def run_cli(args: list[str]) -> tuple[int, str]:
+    """`sitrep <args>` in this process; returns (exit code, what it printed)."""
+    from orchestration.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(args)
+    return code, out.getvalue()
+
+
+def sitrep_run(source: Path, warehouse: Path, fmt: str = "auto") -> CliRun:
+    code, output = run_cli(["run", "--source", str(source), "--warehouse", str(warehouse), "--format", fmt])
+    return CliRun(code, output, warehouse)
+
+
+def query(warehouse: Path, sql: str, params: list[object] | None = None) -> list[tuple]:
+    """Read the published file the way a user does (read-only), closing it afterwards."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def copy_published(src: Path, dst_dir: Path) -> Path:
+    """A copy of a published warehouse (without its build dir) to run against."""
+    dst_dir.mkdir(parents=True, exist_ok=True)
+    dst = dst_dir / src.name
+    shutil.copyfile(src, dst)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def seeds_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    """`sitrep run` on ../shared/seeds into a fresh warehouse (shared by many tests: don't write to it)."""
+    source = require(SEEDS)
+    return sitrep_run(source, tmp_path_factory.mktemp("seeds") / "sitrep.duckdb")
+
+
+@pytest.fixture(scope="session")
+def samples_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    """`sitrep run` on samples/corpus into a fresh warehouse."""
+    source = require(SAMPLES)
+    return sitrep_run(source, tmp_path_factory.mktemp("samples") / "sitrep.duckdb")
+
+
+@pytest.fixture
+def tmp_warehouse(tmp_path: Path) -> Path:
+    """Path of a published warehouse file that does not exist yet."""
+    return tmp_path / "warehouse" / "sitrep.duckdb"
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Iterator[Path]:
+    """A writable copy of the seed articles (to add or change files)."""
+    dst = tmp_path / "seeds"
+    shutil.copytree(require(SEEDS), dst, ignore=shutil.ignore_patterns("*.md"))
+    yield dst
+
+
+__all__ = ["FAKES_DEV", "REPO_ROOT", "SAMPLES", "SEEDS", "SHARED"]

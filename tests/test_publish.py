@@ -1,0 +1,205 @@
+"""Atomic publish: readers never block the pipeline, and a crash never damages the published file."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import REPO_ROOT, SEEDS, CliRun, copy_published, query, require, sitrep_run
+
+from orchestration.warehouse import Warehouse
+
+SITREP = Path(sys.executable).parent / "sitrep"
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _write(warehouse: Warehouse, rows: int) -> None:
+    with warehouse.connect() as con:
+        con.execute("CREATE OR REPLACE TABLE t AS SELECT range AS i FROM range(?)", [rows])
+
+
+# -- the Warehouse files, without Dagster ----------------------------------------------------------
+
+
+def test_begin_publish_and_restore_cycle(tmp_warehouse: Path) -> None:
+    wh = Warehouse.at(tmp_warehouse)
+    assert wh.begin("run-1") == "empty"
+    assert wh.dirty_marker.read_text() == "run-1"
+    assert wh.begin("run-1") == "continued"
+    _write(wh, 3)
+    wh.publish()
+    assert not wh.dirty_marker.exists()
+    assert query(wh.published, "SELECT count(*) FROM t") == [(3,)]
+    assert not list(wh.published.parent.glob("*.tmp-*"))
+
+    assert wh.begin("run-2") == "reused"  # clean build file == published
+    _write(wh, 5)
+    wh.release()  # run-2 "crashes" before publishing: marker stays, build has unpublished rows
+
+    assert query(wh.published, "SELECT count(*) FROM t") == [(3,)]
+    assert wh.begin("run-3") == "restored"
+    with wh.connect() as con:
+        assert con.execute("SELECT count(*) FROM t").fetchall() == [(3,)]
+    wh.release()
+
+
+def test_restore_drops_a_stale_wal(tmp_warehouse: Path) -> None:
+    wh = Warehouse.at(tmp_warehouse)
+    wh.begin("a")
+    _write(wh, 2)
+    wh.publish()
+    wh.begin("b")
+    Path(f"{wh.build}.wal").write_bytes(b"garbage from a crashed writer")
+    wh.release()
+    assert wh.begin("c") == "restored"
+    assert not Path(f"{wh.build}.wal").exists()
+    with wh.connect() as con:
+        assert con.execute("SELECT count(*) FROM t").fetchall() == [(2,)]
+    wh.release()
+
+
+def test_open_reader_keeps_reading_across_a_publish(tmp_warehouse: Path) -> None:
+    wh = Warehouse.at(tmp_warehouse)
+    wh.begin("a")
+    _write(wh, 1)
+    wh.publish()
+    reader = _Reader(wh.published)
+    try:
+        assert reader.count() == 1
+        wh.begin("b")
+        _write(wh, 7)
+        wh.publish()  # no lock error although a reader has the file open
+        assert reader.count() == 1  # still its old snapshot
+        assert query(wh.published, "SELECT count(*) FROM t") == [(7,)]  # new sessions see the new one
+    finally:
+        reader.close()
+
+
+def test_a_second_writer_process_is_refused(tmp_warehouse: Path) -> None:
+    wh = Warehouse.at(tmp_warehouse)
+    wh.begin("holder")
+    try:
+        code = textwrap.dedent(
+            f"""
+            import orchestration.warehouse as w
+            w.LOCK_WAIT_SECONDS = 0.5
+            try:
+                w.Warehouse.at({str(tmp_warehouse)!r}).begin("intruder")
+            except w.WarehouseBusyError:
+                raise SystemExit(3)
+            """
+        )
+        assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 3
+        assert wh.dirty_marker.read_text() == "holder"
+    finally:
+        wh.release()
+
+
+class _Reader:
+    """A separate process holding a read-only session on the published file, like a user."""
+
+    def __init__(self, path: Path) -> None:
+        code = textwrap.dedent(
+            f"""
+            import sys, duckdb
+            con = duckdb.connect({str(path)!r}, read_only=True)
+            for line in sys.stdin:
+                print(con.execute(line).fetchall()[0][0], flush=True)
+            """
+        )
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    def scalar(self, sql: str) -> str:
+        assert self.proc.stdin and self.proc.stdout
+        self.proc.stdin.write(sql + "\n")
+        self.proc.stdin.flush()
+        return self.proc.stdout.readline().strip()
+
+    def count(self, table: str = "t") -> int:
+        return int(self.scalar(f"SELECT count(*) FROM {table}"))
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+# -- whole runs ----------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_run_succeeds_while_a_reader_holds_the_published_file(seeds_run: CliRun, tmp_path: Path) -> None:
+    assert seeds_run.exit_code == 0, seeds_run.output
+    published = copy_published(seeds_run.warehouse, tmp_path / "wh")
+    reader = _Reader(published)
+    try:
+        before = reader.count("marts.documents")
+        second = sitrep_run(require(SEEDS), published)
+        assert second.exit_code == 0, second.output
+        assert reader.count("marts.documents") == before  # still reading, no error
+    finally:
+        reader.close()
+    assert query(published, "SELECT count(*) FROM marts.documents") == [(before,)]
+
+
+@pytest.mark.slow
+def test_killed_run_leaves_the_last_good_file(seeds_run: CliRun, seeds_copy: Path, tmp_path: Path) -> None:
+    assert seeds_run.exit_code == 0, seeds_run.output
+    published = copy_published(seeds_run.warehouse, tmp_path / "wh")
+    good = _sha(published)
+    counts = query(published, "SELECT (SELECT count(*) FROM marts.documents), (SELECT count(*) FROM raw.documents)")
+    # new input, so the killed run has real work to do
+    (seeds_copy / "extra.txt").write_text("Airstrikes killed 12 civilians in Idlib on Monday, SOHR said.\n")
+
+    proc = subprocess.Popen(
+        [str(SITREP), "run", "--source", str(seeds_copy), "--warehouse", str(published)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stdout is not None
+    seen = []
+    deadline = time.monotonic() + 300
+    for line in proc.stdout:  # kill once the run has written to the build file
+        seen.append(line)
+        if "ok   raw/documents" in line or time.monotonic() > deadline:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert any("ok   raw/documents" in line for line in seen), "".join(seen)
+
+    wh = Warehouse.at(published)
+    assert wh.dirty_marker.exists()  # the killed run had begun
+    assert _sha(published) == good
+    assert query(
+        published, "SELECT (SELECT count(*) FROM marts.documents), (SELECT count(*) FROM raw.documents)"
+    ) == counts
+
+    recovered = sitrep_run(seeds_copy, published)
+    assert recovered.exit_code == 0, recovered.output
+    assert not wh.dirty_marker.exists()
+    assert query(published, "SELECT count(*) FROM raw.documents") == [(counts[0][1] + 1,)]
+    assert query(published, "SELECT count(*) FROM raw.documents WHERE doc_id = 'extra.txt'") == [(1,)]
+
+
+def test_published_file_is_only_ever_the_checkpointed_copy(seeds_run: CliRun) -> None:
+    """The published file has no WAL beside it and opens read-only at once."""
+    assert seeds_run.exit_code == 0, seeds_run.output
+    assert not Path(f"{seeds_run.warehouse}.wal").exists()
+    con = duckdb.connect(str(seeds_run.warehouse), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM marts.documents").fetchall()[0][0] > 0
+    finally:
+        con.close()

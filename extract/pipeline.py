@@ -89,10 +89,17 @@ def run_extraction(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
     sentences = split_sentences(docs)
     mentions = link_parts(_drop_restatements(find_casualty_mentions(sentences)))
 
-    relevant = sentences.filter(
-        (pl.col("sentence_idx") < LEAD_SENTENCES)
-        | pl.col("sentence").str.contains(EVENT_TRIGGER)
-        | pl.col("sentence").str.contains(CAPTURE)
+    # sentences worth reading for context: the lead, violence, territory, and every figure's own
+    figure_keys = mentions.select(KEYS).unique().with_columns(has_figure=pl.lit(True))
+    relevant = (
+        sentences.join(figure_keys, on=KEYS, how="left")
+        .filter(
+            (pl.col("sentence_idx") < LEAD_SENTENCES)
+            | pl.col("sentence").str.contains(EVENT_TRIGGER)
+            | pl.col("sentence").str.contains(CAPTURE)
+            | pl.col("has_figure").fill_null(False)
+        )
+        .drop("has_figure")
     ).with_columns(is_background=background_flags(sentences), method=sentence_methods(sentences))
     claims = claim_sources(sentences)
     places = find_places(relevant)

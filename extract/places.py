@@ -1,7 +1,9 @@
 """Place names: the shipped Syrian gazetteer (`extract/data/places.csv`) matched in sentences.
 
-Variants are matched case-insensitively with flexible separators ("Maarat al-Numan",
-"Maarat Al Numan"), then resolved to one gazetteer row by a normalised key. A governorate
+Capitalised word runs are cut into 1..5-word windows whose normalised key (lower case, no
+apostrophes, hyphens as spaces: "Maarat Al-Nouman" = "maarat al nouman") is joined against the
+gazetteer's variants; the longest match wins. A join, not one giant alternation regex, because
+the gazetteer has thousands of spellings and must run over millions of sentences. A governorate
 name followed by "province", "countryside", "governorate" or preceded by "rural" is the
 governorate (geo_precision 3); a town with "near", "outskirts of", "west of"... is
 geo_precision 2; otherwise a town is 1.
@@ -9,7 +11,6 @@ geo_precision 2; otherwise a town is 1.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,21 +52,42 @@ def _key(name: pl.Expr) -> pl.Expr:
     )
 
 
-def _variant_regex(variant: str) -> str:
-    out = []
-    for ch in variant:
-        if ch in "-  ":
-            out.append(r"[-\s]?")
-        elif ch in "'’‘`":
-            out.append(r"['’‘`]?")
-        else:
-            out.append(re.escape(ch))
-    return "".join(out)
+# A run of capitalised words with Arabic article/connector words between them: where place names are.
+_CONNECT = r"(?:al|el|Al|El|ez|ar|as|ash|ad|at|az|an|um|Um|umm|bin|ibn|wa)"
+_RUN = rf"(?:{_CONNECT}[-‐ ])?[A-Z][\w'’]*(?:[-\s]+(?:{_CONNECT}[-\s]+)*[A-Z][\w'’]*)*"
+_TOKEN = r"[^\s\-‐]+"
+MAX_NGRAM = 5
+
+
+def _candidates(sentences: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Every 1..MAX_NGRAM-token window of every capitalised run, with its span and lookup key."""
+    runs = find_spans(sentences, "sentence", _RUN, keys).rename({"match": "run", "m_start": "r_start"})
+    runs = runs.with_row_index("run_id").select("run_id", *keys, "run", "r_start")
+    tokens = find_spans(runs, "run", _TOKEN, ["run_id"]).sort(["run_id", "m_start"])
+    windows = []
+    for n in range(1, MAX_NGRAM + 1):
+        parts = [pl.col("match").shift(-k).over("run_id") for k in range(n)]
+        windows.append(
+            tokens.with_columns(
+                text=pl.concat_str(parts, separator=" "),
+                w_end=pl.col("m_end").shift(-(n - 1)).over("run_id"),
+                n_tokens=pl.lit(n),
+            ).filter(pl.col("text").is_not_null())
+        )
+    grams = pl.concat(windows).join(runs, on="run_id")
+    return grams.select(
+        "run_id",
+        *keys,
+        m_start=pl.col("r_start") + pl.col("m_start"),
+        m_end=pl.col("r_start") + pl.col("w_end"),
+        n_tokens="n_tokens",
+        key=_key(pl.col("text")),
+    )
 
 
 @lru_cache(maxsize=1)
-def gazetteer() -> tuple[pl.DataFrame, str]:
-    """(rows keyed by normalised variant, one regex matching any variant)."""
+def gazetteer() -> pl.DataFrame:
+    """Gazetteer rows keyed by normalised variant: a town row and, for a governorate name, its governorate row."""
     raw = pl.read_csv(GAZETTEER, infer_schema=False)
     rows = (
         raw.with_columns(
@@ -78,8 +100,6 @@ def gazetteer() -> tuple[pl.DataFrame, str]:
         .filter(pl.col("variant").str.strip_chars().str.len_chars() > 0)
     )
     rows = rows.with_columns(key=_key(pl.col("variant").str.strip_chars()))
-    variants = sorted(set(rows["variant"].str.strip_chars().to_list()), key=len, reverse=True)
-    pattern = r"(?i)\b(?:" + "|".join(_variant_regex(v) for v in variants) + r")\b"
     # one town row and, when the name is also a governorate, its governorate row
     towns = (
         rows.filter(pl.col("kind") != "governorate")
@@ -92,21 +112,31 @@ def gazetteer() -> tuple[pl.DataFrame, str]:
         .unique("key", keep="first")
         .select("key", gov_name="name", gov_admin1="admin1", gov_lat="latitude", gov_lon="longitude")
     )
-    table = towns.join(governorates, on="key", how="full", coalesce=True)
-    return table, pattern
+    return towns.join(governorates, on="key", how="full", coalesce=True)
 
 
 def find_places(sentences: pl.DataFrame) -> pl.DataFrame:
     """Places named in each sentence: keys, span, location_name, admin1, lat/lon, geo_precision."""
-    table, pattern = gazetteer()
+    table = gazetteer()
     keys = ["doc_id", "sentence_idx"]
-    hits = find_spans(sentences, "sentence", pattern, keys)
-    # Place names are proper nouns: a lower-case hit ("hama" in a word list) is not one.
-    hits = hits.filter(pl.col("match").str.contains(r"^(?:[A-Z]|al-|el-|ar-|as-|ad-|at-|ash-|az-)"))
+    grams = _candidates(sentences, keys).join(table.select("key"), on="key", how="semi")
+    # keep the longest name of each overlap ("Maarat al-Numan", not "Maarat" and "Numan")
+    longer = grams.join(grams.select("run_id", o_start="m_start", o_end="m_end", o_n="n_tokens"), on="run_id")
+    covered = (
+        longer.filter(
+            (pl.col("o_n") > pl.col("n_tokens"))
+            & (pl.col("o_start") <= pl.col("m_start"))
+            & (pl.col("o_end") >= pl.col("m_end"))
+        )
+        .select("run_id", "m_start", "m_end")
+        .unique()
+    )
+    hits = grams.join(covered, on=["run_id", "m_start", "m_end"], how="anti").unique(
+        [*keys, "m_start"], keep="first"
+    )
     hits = (
         hits.join(sentences.select(*keys, "sentence", "s_start"), on=keys)
         .with_columns(
-            key=_key(pl.col("match")),
             left=pl.col("sentence").str.slice(0, pl.col("m_start")).str.slice(-45),
             right=pl.col("sentence").str.slice(pl.col("m_end"), 30),
         )

@@ -35,7 +35,7 @@ def _first_by_sentence(
     )
     return (
         ranked.filter(pl.col("rank") <= max_rank)
-        .sort(["doc_id", "rank", "sentence_idx"])
+        .sort(["doc_id", "rank", "sentence_idx", *(["m_start"] if "m_start" in frame.columns else [])])
         .unique("doc_id", keep="first")
         .select("doc_id", value)
     )

@@ -83,7 +83,7 @@ def _repair(texts: pl.Series) -> pl.Series:
         return texts
     rows = suspect.arg_true()
     fixed = pl.Series([repair_mojibake(t) for t in texts.gather(rows)], dtype=pl.String)
-    return texts.scatter(rows, fixed)
+    return texts.clone().scatter(rows, fixed)  # scatter works in place; the caller keeps its input
 
 
 def _normalise(texts: pl.Series) -> pl.Series:

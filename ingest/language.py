@@ -14,6 +14,7 @@ import polars as pl
 
 MIN_ASCII_LETTER_SHARE = 0.5
 MIN_WORDS = 15
+SAMPLE_CHARS = 20_000  # the language of an article shows in its first pages; bounds the cost
 MIN_STOPWORD_SHARE = 0.03
 # Frequent in English, rare as words of other Latin-script languages ("a", "on", "as", "die"
 # and the like are left out: they are common words elsewhere too).
@@ -37,6 +38,7 @@ def _words_re(words: tuple[str, ...]) -> str:
 
 def not_english(texts: pl.Expr) -> pl.Expr:
     """Boolean expression: True where the text is not English by the rules above."""
+    texts = texts.str.slice(0, SAMPLE_CHARS)
     letters = texts.str.count_matches(r"\p{L}")
     ascii_letters = texts.str.count_matches(r"[A-Za-z]")
     words = texts.str.count_matches(r"\p{L}+")

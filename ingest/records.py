@@ -165,7 +165,7 @@ def _csv_by_record(item: Input, text: str) -> tuple[pl.DataFrame, pl.Series, lis
                         numbers.append(n)
                     else:
                         problems.append(Problem(f"{item.relpath}#record {n}", "invalid_csv",
-                                                f"Record {n} of {item.relpath} has {len(row)} fields where "
+                                                f"Record {n} of {item.relpath} has {len(row)} field(s) where "
                                                 f"the header has {len(header)}, so it was not read."))
                 record_line = reader.line_num
             break

@@ -257,7 +257,12 @@ def link_parts(mentions: pl.DataFrame) -> pl.DataFrame:
     """
     m = mentions.with_row_index("idx").with_columns(pl.col("idx").cast(pl.Int64))
     prev = pl.col("idx").shift(1).over(["doc_id", "sentence_idx"])
-    nxt = pl.col("idx").shift(-1).over(["doc_id", "sentence_idx"])
+    # "Six civilians including a child were among 22 people killed": the next figure that is not a part
+    nxt = (
+        pl.when(pl.col("is_part_marker").shift(-1).over(["doc_id", "sentence_idx"]).fill_null(False))
+        .then(pl.col("idx").shift(-2).over(["doc_id", "sentence_idx"]))
+        .otherwise(pl.col("idx").shift(-1).over(["doc_id", "sentence_idx"]))
+    )
     prev_part = pl.col("is_part_marker").shift(1).over(["doc_id", "sentence_idx"]).fill_null(False)
     # A part marker points at the previous figure; "and Z" right after a part shares its parent.
     m = m.with_columns(

@@ -176,6 +176,10 @@ METHODS: list[tuple[str, str]] = [
         r"\bsnipers?\b|\bgunfire\b|\bshot dead\b|\bshooting\b|\bopened fire\b|\bgunmen\b|\bbullets?\b|\bshot\b|\bgunshots?\b|\bambush(?:ed)?\b",
     ),
     (
+        "airstrike",
+        r"\bdrop(?:s|ped|ping)? (?:a |an )?(?:\w+ )?bombs?\b",
+    ),
+    (
         "siege",
         r"\bsiege\b|\bbesieged\b|\bstarvation\b|\bstarved\b|\bmalnutrition\b|\bhunger\b|\black of (?:food|medicine|medical care)\b",
     ),
@@ -190,7 +194,7 @@ VICTIM_NOUNS: list[tuple[str, str]] = [
     ("women", r"women|woman|females|mothers?"),
     (
         "combatants",
-        r"fighters|militants|soldiers|troops|forces|servicemen|personnel|officers|policemen|police(?:men)?|guards|jihadis|jihadists|rebels|insurgents|gunmen|terrorists|militiamen|extremists|mercenaries|combatants|operatives|recruits|elements|pilots?|commanders|leaders|troopers|paratroopers|conscripts|snipers|members of the (?:\S+ ){0,3}(?:forces|army|group|militia|factions)|(?:army|regime|government) members|soldier|fighter|militant|officer|commander|jihadist|rebel",
+        r"fighters|militants|soldiers|troops|forces|servicemen|personnel|officers|policemen|police(?:men)?|guards|jihadis|jihadists|rebels|insurgents|gunmen|terrorists|militiamen|extremists|mercenaries|combatants|operatives|recruits|elements|pilots?|commanders|leaders|troopers|paratroopers|conscripts|snipers|members of the (?:\S+ ){0,3}(?:forces|army|group|militia|factions)|(?:army|regime|government) members|soldier|fighter|militant|officer|commander|jihadist|rebel|terrorist|gunman|operative|extremist|insurgent|mercenary",
     ),
     (
         "civilians",

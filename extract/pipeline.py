@@ -25,9 +25,25 @@ def _drop_restatements(m: pl.DataFrame) -> pl.DataFrame:
     A title figure told again in the body ("35 dead" / "at least 35 fighters") keeps the body's;
     within a sentence (a headline repeated in the lead), the first of equal figures stays.
     """
-    later = m.filter(pl.col("sentence_idx") > 0).select("doc_id", "outcome", "count_best").unique()
-    title = m.filter(pl.col("sentence_idx") == 0).join(
-        later, on=["doc_id", "outcome", "count_best"], how="semi"
+    # the title's figure goes unless it names the victims and the body's says only "people"
+    later = m.filter(pl.col("sentence_idx") > 0).select(
+        "doc_id", "outcome", "count_best", later_group="victim_group"
+    )
+    title = (
+        m.filter(pl.col("sentence_idx") == 0)
+        .join(later, on=["doc_id", "outcome", "count_best"])
+        .filter((pl.col("victim_group") == "people") | (pl.col("later_group") != "people"))
+        .unique([*KEYS, "char_start"])
+    )
+    title_kept = (
+        m.filter(pl.col("sentence_idx") == 0)
+        .join(title.select(*KEYS, "char_start"), on=[*KEYS, "char_start"], how="anti")
+        .select("doc_id", "outcome", "count_best")
+    )
+    body_restating = (
+        m.filter(pl.col("sentence_idx") > 0)
+        .join(title_kept, on=["doc_id", "outcome", "count_best"], how="semi")
+        .filter(pl.col("victim_group") == "people")
     )
     # within a sentence: a later equal figure of the same group, or a "people" figure that a
     # named group ("15 civilians") says again
@@ -49,7 +65,7 @@ def _drop_restatements(m: pl.DataFrame) -> pl.DataFrame:
             ),
         ]
     )
-    drop = pl.concat([title.select(*KEYS, "char_start"), repeated.select(*KEYS, "char_start")])
+    drop = pl.concat([t.select(*KEYS, "char_start") for t in (title, body_restating, repeated)])
     return m.join(drop, on=[*KEYS, "char_start"], how="anti")
 
 

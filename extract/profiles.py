@@ -158,7 +158,9 @@ def doc_profiles(
     actor = _first_by_sentence(
         facts.filter(pl.col("actor1").is_not_null()), "actor1", principal, lead, max_rank=2
     )
-    method = _first_by_sentence(facts.filter(pl.col("method").is_not_null()), "method", principal, lead)
+    method = _first_by_sentence(
+        facts.filter(pl.col("method").is_not_null()), "method", principal, lead, max_rank=2
+    )
     admin1 = _first_by_sentence(places.filter(pl.col("admin1").is_not_null()), "admin1", principal, lead)
 
     return (

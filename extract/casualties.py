@@ -49,7 +49,7 @@ _BARE_BEFORE = (
 )
 
 _LEFT_OUTCOME = {
-    "killed": r"(?i)\b(?:killed|killing|kills|kill|slaughtered|massacred|massacring|claimed the lives of|"
+    "killed": r"(?i)\b(?:killed|killing|kills|kill|destroy(?:ed|s|ing)?|eliminat(?:ed|es|ing|e)|neutrali[sz](?:ed|ing)|liquidat(?:ed|ing)|slaughtered|massacred|massacring|claimed the lives of|"
     r"claiming the lives of|took the lives of|taking the lives of|lives of|life of|deaths? of|killing of|bodies of|"
     r"remains of|shot dead|murdered|murdering|executed|executing|beheaded|beheading|toll (?:\w+ ){0,3}"
     r"(?:to|at|of|reached|hit|is|was|stood at|rose to|climbed to))\s*(?:,\s*)?$",

@@ -16,6 +16,10 @@ from extract.territory import CAPTURE, find_territory
 
 KEYS = ["doc_id", "sentence_idx"]
 LEAD_SENTENCES = 4  # title + the first sentences: where the article's principal incident is told
+REST_ARE_FIGHTERS = (
+    r"(?i)\bthe (?:rest|remainder|remaining|others?)\b[^.;]{0,60}?\bwere\b[^.;]{0,40}?"
+    r"\b(?:fighters|militants|jihadists|jihadis|soldiers|troops|combatants|rebels|members|gunmen)\b"
+)
 WAR_TOTAL = 50_000  # a death toll this large is about the war, not one incident
 
 
@@ -207,9 +211,9 @@ def run_extraction(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
             extractor_version=pl.lit(EXTRACTOR_VERSION),
         )
     )
-    sentence_facts = relevant.select(*KEYS, "method", "is_background").join(
-        sentence_actors, on=KEYS, how="left"
-    )
+    sentence_facts = relevant.select(
+        *KEYS, "method", "is_background", rest_are_fighters=pl.col("sentence").str.contains(REST_ARE_FIGHTERS)
+    ).join(sentence_actors, on=KEYS, how="left")
     profiles = doc_profiles(documents, casualties, events, sentence_facts, places, LEAD_SENTENCES)
 
     territory_rows = pl.DataFrame()

@@ -49,7 +49,11 @@ def doc_profiles(
     places: pl.DataFrame,
     lead: int,
 ) -> pl.DataFrame:
-    """One row per document; `sentence_facts(doc_id, sentence_idx, actor1, method, is_background)`."""
+    """One row per document.
+
+    `sentence_facts(doc_id, sentence_idx, actor1, method, is_background, rest_are_fighters)`: the last
+    flags "the rest of the dead were IS fighters", which makes a total's remainder combatants.
+    """
     deaths = casualties.filter(pl.col("outcome").is_in(["killed", "died"]) & ~pl.col("is_background"))
     # a precise figure beats a vague one ("scores of civilians" then "at least 51 civilians")
     # and a figure naming who died beats a bare "people" count in the lead
@@ -94,7 +98,11 @@ def doc_profiles(
     g = pl.col("victim_group")
     people_split = (g == "people") & ((pl.col("civ_parts") > 0) | (pl.col("comb_parts") > 0))
     # a "people" figure beside a civilian one may include fighters: the named group wins
-    top = top.with_columns(named_civilians=(g == "civilians").any().over("doc_id"))
+    top = top.with_columns(named_civilians=(g == "civilians").any().over("doc_id")).join(
+        sentence_facts.group_by("doc_id").agg(rest_fighters=pl.col("rest_are_fighters").any()),
+        on="doc_id",
+        how="left",
+    )
     counts = top.group_by("doc_id").agg(
         civilians=(
             pl.when(
@@ -109,6 +117,8 @@ def doc_profiles(
         combatants=(
             pl.when(g == "combatants")
             .then(pl.col("count_best"))
+            .when(people_split & pl.col("rest_fighters").fill_null(False))
+            .then(pl.col("count_best") - pl.col("civ_parts"))
             .when(people_split)
             .then(pl.col("comb_parts"))
             .otherwise(0)

@@ -68,7 +68,9 @@ class RunReport:
         ]
         lines += [f"failed step    {step}" for step in self.failed_steps]
         if self.not_run:
-            lines.append(f"not run        {', '.join(self.not_run)} (an earlier step or blocking check failed)")
+            lines.append(
+                f"not run        {', '.join(self.not_run)} (an earlier step or blocking check failed)"
+            )
         lines.append(
             f"warehouse      {self.warehouse}" + ("" if self.published else "  (NOT published by this run)")
         )

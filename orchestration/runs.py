@@ -12,7 +12,7 @@ POOL = "sitrep_warehouse"
 
 def run_key(context: AssetExecutionContext | OpExecutionContext) -> str:
     """Identifies a run for the warehouse's dirty marker; a re-execution continues its root run."""
-    return context.run.root_run_id or context.run_id
+    return context.run.root_run_id or context.run.run_id
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,10 @@ import contextlib
 import io
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +86,48 @@ def copy_published(src: Path, dst_dir: Path) -> Path:
     return dst
 
 
+class ReadOnlySession:
+    """A separate process holding one read-only session on a warehouse open, like a user would."""
+
+    def __init__(self, path: Path) -> None:
+        code = textwrap.dedent(
+            f"""
+            import sys, duckdb
+            con = duckdb.connect({str(path)!r}, read_only=True)
+            for line in sys.stdin:
+                print(con.execute(line).fetchall()[0][0], flush=True)
+            """
+        )
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    def scalar(self, sql: str) -> str:
+        assert self.proc.stdin and self.proc.stdout
+        self.proc.stdin.write(sql + "\n")
+        self.proc.stdin.flush()
+        return self.proc.stdout.readline().strip()
+
+    def count(self, table: str) -> int:
+        return int(self.scalar(f"SELECT count(*) FROM {table}"))
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+@dataclass(frozen=True)
+class Rerun:
+    """A second `sitrep run` on the same input, into a copy of the first run's warehouse,
+    while another process holds a read-only session on that file."""
+
+    first: CliRun
+    second: CliRun
+    documents_seen_before: int  # marts.documents count read by the open session before the run
+    documents_seen_after: int  # ... and by the same session after it
+
+
 @pytest.fixture(scope="session")
 def seeds_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
     """`sitrep run` on ../shared/seeds into a fresh warehouse (shared by many tests: don't write to it)."""
@@ -97,6 +142,20 @@ def samples_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
     return sitrep_run(source, tmp_path_factory.mktemp("samples") / "sitrep.duckdb")
 
 
+@pytest.fixture(scope="session")
+def seeds_rerun(seeds_run: CliRun, tmp_path_factory: pytest.TempPathFactory) -> Rerun:
+    assert seeds_run.exit_code == 0, seeds_run.output
+    published = copy_published(seeds_run.warehouse, tmp_path_factory.mktemp("seeds-rerun"))
+    reader = ReadOnlySession(published)
+    try:
+        before = reader.count("marts.documents")
+        second = sitrep_run(SEEDS, published)
+        after = reader.count("marts.documents")
+    finally:
+        reader.close()
+    return Rerun(seeds_run, second, before, after)
+
+
 @pytest.fixture
 def tmp_warehouse(tmp_path: Path) -> Path:
     """Path of a published warehouse file that does not exist yet."""
@@ -107,7 +166,7 @@ def tmp_warehouse(tmp_path: Path) -> Path:
 def seeds_copy(tmp_path: Path) -> Iterator[Path]:
     """A writable copy of the seed articles (to add or change files)."""
     dst = tmp_path / "seeds"
-    shutil.copytree(require(SEEDS), dst, ignore=shutil.ignore_patterns("*.md"))
+    shutil.copytree(require(SEEDS), dst)
     yield dst
 
 

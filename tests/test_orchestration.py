@@ -69,7 +69,9 @@ def test_dbt_sources_resolve_to_the_python_assets() -> None:
         if node["resource_type"] != "model":
             continue
         upstream_sources = {sources[d] for d in node["depends_on"]["nodes"] if d in sources}
-        parents = {p.to_user_string() for p in _node(f"{node['config']['schema']}/{node['name']}").parent_keys}
+        parents = {
+            p.to_user_string() for p in _node(f"{node['config']['schema']}/{node['name']}").parent_keys
+        }
         assert upstream_sources <= parents, node["name"]
     stg_documents = {p.to_user_string() for p in _node("staging/stg_documents").parent_keys}
     assert "raw/documents" in stg_documents
@@ -85,7 +87,8 @@ def test_extract_depends_on_raw_documents_and_publish_on_every_mart() -> None:
 
 def test_every_suite_is_a_blocking_check_on_an_existing_asset() -> None:
     specs = {
-        (key.asset_key.to_user_string(), key.name): GRAPH.get_check_spec(key) for key in GRAPH.asset_check_keys
+        (key.asset_key.to_user_string(), key.name): GRAPH.get_check_spec(key)
+        for key in GRAPH.asset_check_keys
     }
     for key, suite in SUITES.items():
         spec = specs.get((key.to_user_string(), f"gx_{suite}"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import REPO_ROOT, SEEDS, CliRun, copy_published, query, require, sitrep_run
+from conftest import REPO_ROOT, CliRun, ReadOnlySession, Rerun, copy_published, query, sitrep_run
 
 from orchestration.warehouse import Warehouse
 
@@ -74,13 +74,13 @@ def test_open_reader_keeps_reading_across_a_publish(tmp_warehouse: Path) -> None
     wh.begin("a")
     _write(wh, 1)
     wh.publish()
-    reader = _Reader(wh.published)
+    reader = ReadOnlySession(wh.published)
     try:
-        assert reader.count() == 1
+        assert reader.count("t") == 1
         wh.begin("b")
         _write(wh, 7)
         wh.publish()  # no lock error although a reader has the file open
-        assert reader.count() == 1  # still its old snapshot
+        assert reader.count("t") == 1  # still its old snapshot
         assert query(wh.published, "SELECT count(*) FROM t") == [(7,)]  # new sessions see the new one
     finally:
         reader.close()
@@ -106,53 +106,18 @@ def test_a_second_writer_process_is_refused(tmp_warehouse: Path) -> None:
         wh.release()
 
 
-class _Reader:
-    """A separate process holding a read-only session on the published file, like a user."""
-
-    def __init__(self, path: Path) -> None:
-        code = textwrap.dedent(
-            f"""
-            import sys, duckdb
-            con = duckdb.connect({str(path)!r}, read_only=True)
-            for line in sys.stdin:
-                print(con.execute(line).fetchall()[0][0], flush=True)
-            """
-        )
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )
-
-    def scalar(self, sql: str) -> str:
-        assert self.proc.stdin and self.proc.stdout
-        self.proc.stdin.write(sql + "\n")
-        self.proc.stdin.flush()
-        return self.proc.stdout.readline().strip()
-
-    def count(self, table: str = "t") -> int:
-        return int(self.scalar(f"SELECT count(*) FROM {table}"))
-
-    def close(self) -> None:
-        if self.proc.stdin:
-            self.proc.stdin.close()
-        self.proc.wait(timeout=30)
-
-
 # -- whole runs ----------------------------------------------------------------------------------
 
 
-@pytest.mark.slow
-def test_run_succeeds_while_a_reader_holds_the_published_file(seeds_run: CliRun, tmp_path: Path) -> None:
-    assert seeds_run.exit_code == 0, seeds_run.output
-    published = copy_published(seeds_run.warehouse, tmp_path / "wh")
-    reader = _Reader(published)
-    try:
-        before = reader.count("marts.documents")
-        second = sitrep_run(require(SEEDS), published)
-        assert second.exit_code == 0, second.output
-        assert reader.count("marts.documents") == before  # still reading, no error
-    finally:
-        reader.close()
-    assert query(published, "SELECT count(*) FROM marts.documents") == [(before,)]
+def test_run_succeeds_while_a_reader_holds_the_published_file(seeds_rerun: Rerun) -> None:
+    second = seeds_rerun.second
+    assert second.exit_code == 0, second.output
+    assert seeds_rerun.documents_seen_before > 0
+    # the open session kept working across the publish, and saw its own snapshot throughout
+    assert seeds_rerun.documents_seen_after == seeds_rerun.documents_seen_before
+    assert query(second.warehouse, "SELECT count(*) FROM marts.documents") == [
+        (seeds_rerun.documents_seen_before,)
+    ]
 
 
 @pytest.mark.slow
@@ -160,13 +125,18 @@ def test_killed_run_leaves_the_last_good_file(seeds_run: CliRun, seeds_copy: Pat
     assert seeds_run.exit_code == 0, seeds_run.output
     published = copy_published(seeds_run.warehouse, tmp_path / "wh")
     good = _sha(published)
-    counts = query(published, "SELECT (SELECT count(*) FROM marts.documents), (SELECT count(*) FROM raw.documents)")
+    counts = query(
+        published, "SELECT (SELECT count(*) FROM marts.documents), (SELECT count(*) FROM raw.documents)"
+    )
     # new input, so the killed run has real work to do
     (seeds_copy / "extra.txt").write_text("Airstrikes killed 12 civilians in Idlib on Monday, SOHR said.\n")
 
     proc = subprocess.Popen(
         [str(SITREP), "run", "--source", str(seeds_copy), "--warehouse", str(published)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=REPO_ROOT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     assert proc.stdout is not None
@@ -183,9 +153,12 @@ def test_killed_run_leaves_the_last_good_file(seeds_run: CliRun, seeds_copy: Pat
     wh = Warehouse.at(published)
     assert wh.dirty_marker.exists()  # the killed run had begun
     assert _sha(published) == good
-    assert query(
-        published, "SELECT (SELECT count(*) FROM marts.documents), (SELECT count(*) FROM raw.documents)"
-    ) == counts
+    assert (
+        query(
+            published, "SELECT (SELECT count(*) FROM marts.documents), (SELECT count(*) FROM raw.documents)"
+        )
+        == counts
+    )
 
     recovered = sitrep_run(seeds_copy, published)
     assert recovered.exit_code == 0, recovered.output

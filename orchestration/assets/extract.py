@@ -50,7 +50,7 @@ def extract_tables(context: AssetExecutionContext, sitrep: SitrepSettings) -> It
             batch = pending.slice(offset, BATCH_SIZE)
             out = extract.run_extraction(batch)
             for table, n in tables.write_extraction(
-                con, run_id=context.run_id, documents=batch, tables=out
+                con, run_id=context.run.run_id, documents=batch, tables=out
             ).items():
                 if table in written:
                     written[table] += n

@@ -38,7 +38,7 @@ def raw_tables(context: AssetExecutionContext, sitrep: SitrepSettings) -> Iterat
         tables.ensure_schema(con)
         counts = tables.write_ingest(
             con,
-            run_id=context.run_id,
+            run_id=context.run.run_id,
             source=str(sitrep.source_path),
             fmt=sitrep.format,
             n_inputs=result.n_inputs,

@@ -24,7 +24,7 @@ def build_publish_asset(mart_keys: Sequence[AssetKey]) -> AssetsDefinition:
     )
     def published_warehouse(context: AssetExecutionContext, sitrep: SitrepSettings) -> MaterializeResult:
         # Belt and braces to blocking checks: never publish if any blocking check of this run failed.
-        failed = [c.label for c in check_outcomes(context.instance, context.run_id) if c.stops_publish]
+        failed = [c.label for c in check_outcomes(context.instance, context.run.run_id) if c.stops_publish]
         if failed:
             raise PublishRefusedError(description=f"not publishing: checks failed: {', '.join(failed)}")
         warehouse = sitrep.warehouse_files()

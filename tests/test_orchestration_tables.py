@@ -1,0 +1,136 @@
+"""The incremental writes of `raw.*` and `extract.*` (no Dagster, no dbt)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import date
+
+import duckdb
+import polars as pl
+import pytest
+
+from extract.schema import TABLES, empty
+from ingest.schema import DOCUMENTS, DUPLICATES, QUARANTINE
+from orchestration import tables
+
+
+def _doc(doc_id: str, text: str, source_ref: str | None = None) -> dict[str, object]:
+    return {
+        "doc_id": doc_id,
+        "source": "Test Wire",
+        "url": None,
+        "title": text.splitlines()[0],
+        "published_date": date(2018, 1, 2),
+        "text": text,
+        "n_chars": len(text),
+        "content_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "source_ref": source_ref or doc_id,
+        "format": "txt",
+    }
+
+
+def _ingest(con, run_id: str, docs: list[dict], quarantine: list[dict] = (), duplicates: list[dict] = ()):
+    return tables.write_ingest(
+        con,
+        run_id=run_id,
+        source="/src",
+        fmt="auto",
+        n_inputs=len(docs) + len(quarantine) + len(duplicates),
+        documents=pl.DataFrame(docs, schema=DOCUMENTS),
+        quarantine=pl.DataFrame(list(quarantine), schema=QUARANTINE),
+        duplicates=pl.DataFrame(list(duplicates), schema=DUPLICATES),
+    )
+
+
+def _extract_all(con, run_id: str) -> list[str]:
+    pending = tables.pending_documents(con)
+    out = {name: empty(name) for name in TABLES}
+    out["doc_profiles"] = pl.DataFrame(
+        [{"doc_id": d, "extractor_version": "test"} for d in pending["doc_id"]], schema=TABLES["doc_profiles"]
+    )
+    tables.write_extraction(con, run_id=run_id, documents=pending, tables=out)
+    return sorted(pending["doc_id"])
+
+
+@pytest.fixture
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect()
+    tables.ensure_schema(connection)
+    yield connection
+    connection.close()
+
+
+def test_documents_are_upserted_and_keep_their_first_stamp(con) -> None:
+    first = _ingest(con, "r1", [_doc("a", "A\nkilled 3"), _doc("b", "B\nkilled 4")])
+    assert (first.n_new, first.n_changed) == (2, 0)
+    stamps = dict(con.execute("SELECT doc_id, ingested_at FROM raw.documents").fetchall())
+    con.execute("UPDATE raw.documents SET ingested_at = TIMESTAMP '2000-01-01'")  # make a change visible
+    again = _ingest(con, "r2", [_doc("a", "A\nkilled 3"), _doc("b", "B\nkilled 5")])
+    assert (again.n_new, again.n_changed) == (0, 1)
+    now = dict(con.execute("SELECT doc_id, ingested_at FROM raw.documents").fetchall())
+    assert str(now["a"]) == "2000-01-01 00:00:00"  # unchanged text keeps its first value
+    assert now["b"] >= stamps["b"]  # changed text is a new version
+    assert con.execute("SELECT count(*) FROM raw.documents").fetchall() == [(2,)]
+    runs = con.execute("SELECT run_id, n_inputs, n_documents FROM raw.ingest_runs ORDER BY run_id").fetchall()
+    assert runs == [("r1", 2, 2), ("r2", 2, 2)]
+
+
+def test_only_new_changed_or_version_bumped_documents_are_pending(con, monkeypatch) -> None:
+    _ingest(con, "r1", [_doc("a", "A\none"), _doc("b", "B\ntwo")])
+    assert _extract_all(con, "r1") == ["a", "b"]
+    assert _extract_all(con, "r1b") == []
+    _ingest(con, "r2", [_doc("a", "A\none"), _doc("b", "B\nchanged"), _doc("c", "C\nnew")])
+    assert _extract_all(con, "r2") == ["b", "c"]
+    assert con.execute("SELECT count(*) FROM extract.doc_profiles").fetchall() == [(3,)]
+    monkeypatch.setattr(tables, "EXTRACTOR_VERSION", "999.0.0")
+    assert _extract_all(con, "r3") == ["a", "b", "c"]
+    assert con.execute("SELECT count(*), count(DISTINCT doc_id) FROM extract.doc_profiles").fetchall() == [
+        (3, 3)
+    ]
+
+
+def test_quarantine_and_duplicates_are_replaced_by_source_ref(con) -> None:
+    _ingest(
+        con,
+        "r1",
+        [_doc("a", "A\nx")],
+        quarantine=[{"source_ref": "bad.txt", "reason": "empty", "detail": "The file is empty."}],
+        duplicates=[{"source_ref": "a2.txt", "doc_id": "a2", "duplicate_of": "a", "reason": "same_content"}],
+    )
+    # bad.txt was fixed and is a document now; a2.txt is still a duplicate
+    _ingest(
+        con,
+        "r2",
+        [_doc("a", "A\nx"), _doc("bad", "Bad\nfixed", source_ref="bad.txt")],
+        duplicates=[{"source_ref": "a2.txt", "doc_id": "a2", "duplicate_of": "a", "reason": "same_content"}],
+    )
+    assert con.execute("SELECT count(*) FROM raw.quarantine").fetchall() == [(0,)]
+    assert con.execute("SELECT source_ref FROM raw.duplicates").fetchall() == [("a2.txt",)]
+    # and when a document's input turns into garbage, the document goes (and its extraction)
+    _extract_all(con, "r2")
+    _ingest(
+        con,
+        "r3",
+        [_doc("a", "A\nx")],
+        quarantine=[{"source_ref": "bad.txt", "reason": "binary", "detail": "x"}],
+    )
+    assert sorted(r[0] for r in con.execute("SELECT doc_id FROM raw.documents").fetchall()) == ["a"]
+    tables.remove_orphans(con)
+    assert con.execute("SELECT doc_id FROM extract.doc_profiles").fetchall() == [("a",)]
+
+
+def test_a_table_of_another_shape_is_rebuilt_and_reextracted(con) -> None:
+    _ingest(con, "r1", [_doc("a", "A\nx")])
+    _extract_all(con, "r1")
+    con.execute("ALTER TABLE extract.events ADD COLUMN stale INTEGER")
+    tables.ensure_schema(con)
+    columns = [row[0] for row in con.execute("DESCRIBE extract.events").fetchall()]
+    assert columns == list(TABLES["events"])
+    assert _extract_all(con, "r2") == ["a"]  # processed was cleared with it
+
+
+def test_missing_columns_are_an_error_not_a_silent_null() -> None:
+    frame = pl.DataFrame({"doc_id": ["a"]})
+    with pytest.raises(ValueError, match="lacks columns"):
+        tables.conform(frame, TABLES["doc_profiles"], "doc_profiles")

@@ -32,7 +32,13 @@ class IngestResult:
 
 def read_source(source: str | Path, fmt: str = "auto", *,
                 max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> IngestResult:
-    """Everything under `source`, deduplicated across all inputs."""
+    """Everything under `source`, deduplicated across all inputs.
+
+    `max_file_bytes` bounds what is read into memory whole: txt/md/html and .json files over it
+    are quarantined as `too_large` without being read. CSV files over it are streamed by polars
+    in batches instead (their invalid UTF-8 then becomes U+FFFD rather than being repaired);
+    JSON Lines and Parquet are always streamed (a JSON line over the limit is `too_large`).
+    """
     batches = list(iter_batches(source, fmt, max_file_bytes=max_file_bytes))
     documents = pl.concat([b.documents for b in batches]) if batches else pl.DataFrame(schema=DOCUMENTS)
     kept, duplicates = deduplicate(documents)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -73,8 +74,6 @@ def test_txt_title_is_first_line_and_text_is_the_file(tmp_path: Path) -> None:
     assert doc["title"] == "Air strikes kill 12 civilians in Idlib"
     assert doc["text"] == ARTICLE
     assert doc["published_date"] is None
-    import hashlib
-
     assert doc["content_sha256"] == hashlib.sha256(ARTICLE.encode()).hexdigest()
 
 

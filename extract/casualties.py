@@ -76,7 +76,8 @@ _OUTCOME_OF_WORD = [
 ]
 # "kill and injure 290", "killed or wounded": one figure for two outcomes; not a casualty count.
 _MIXED = r"(?i)(?:kill(?:ed|ing|s)?|dead|deaths?)\s+(?:and|or|&)\s+(?:injur|wound)|(?:injur\w*|wound\w*)\s+(?:and|or|&)\s+(?:kill|dead)|casualties"
-_PART_LEFT = r"(?i)(?:\bincluding|\binclude[sd]?|\bamong them|\bamong whom|\bof whom|\bof them|\bamongst them|\bincl\.?|\bmost of them|\bmostly)\s*$"
+# "57 fighters were killed in the clashes: 38 soldiers and 19 jihadists" - after a colon, parts.
+_PART_LEFT = r"(?i)(?::|\bincluding|\binclude[sd]?|\bamong them|\bamong whom|\bof whom|\bof them|\bamongst them|\bincl\.?|\bmost of them|\bmostly)\s*$"
 _AND_LEFT = r"(?i)^\W*(?:and|as well as|,)\W*$"
 _AMONG_RIGHT = r"(?i)^\s*(?:,?\s*including[^.;]{0,40}?)?\s*(?:were|was|are)?\s*(?:among|amongst)\b"
 _YEARLIKE = r"^(?:19[5-9]\d|20[0-3]\d)$"
@@ -221,6 +222,12 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
         .with_columns(
             outcome=pl.when(pl.col("outcome").is_null() & (pl.col("follows_and") | pl.col("is_part_marker")))
             .then(pl.col("outcome").forward_fill().over(["doc_id", "sentence_idx"]))
+            .otherwise(pl.col("outcome"))
+        )
+        # a bullet of a "distributed as follows:" list takes the outcome of the figures before it
+        .with_columns(
+            outcome=pl.when(pl.col("outcome").is_null() & pl.col("sentence").str.contains(r"^\s*[•·▪\-*]"))
+            .then(pl.col("outcome").forward_fill().over("doc_id"))
             .otherwise(pl.col("outcome"))
         )
         .filter(pl.col("outcome").is_not_null())

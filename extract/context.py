@@ -38,9 +38,13 @@ _PLACE_QUALIFIER_AFTER = (
 )
 _PLACE_QUALIFIER_BEFORE = r"(?i)\b(?:held|controlled|dominated|run|besieged|occupied|stronghold of|territory of|hands of)\s+(?:by\s+)?(?:the\s+)?$"
 _AGENT_BEFORE = (
-    r"(?i)(?:\bby|\bblamed|\bblaming|\baccused|\bcarried out by|\bconducted by|"
-    r"\b(?:clashes|fighting|battles|confrontations) (?:with|against)|\bhands of)\s+(?:the\s+)?(?:\S+\s+)?$"
+    r"(?i)(?:\bby|\bblamed|\bblaming|\baccused|\bcarried out by|\bconducted by|\bhands of|"
+    # "35 jihadists were killed in clashes with Kurdish fighters": the other side did it
+    r"\b(?:killed|dead|died|lost)\b[^.;]{0,40}\b(?:clashes|fighting|battles|confrontations) (?:with|against))"
+    r"\s+(?:the\s+)?(?:\S+\s+)?$"
 )
+# "the Islamic State group claimed responsibility": the strongest attribution an article makes
+RESPONSIBILITY_AFTER = r"(?i)^(?:\s+\S+){0,4}?\s+(?:claimed|has claimed|have claimed|claiming) responsibility"
 
 
 def claim_sources(sentences: pl.DataFrame) -> pl.DataFrame:
@@ -95,7 +99,7 @@ def sentence_methods(sentences: pl.DataFrame) -> pl.Expr:
 def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     """Every actor named in the sentences: keys, span, actor code and role score.
 
-    Role: 3 where the sentence says it was done *by* them, 1 where they are the target
+    Role: 4 where they claimed responsibility, 3 where the sentence says it was done *by* them, 1 where they are the target
     ("strikes on IS positions"), 0 where they only hold the place ("IS-held village"), 2 otherwise.
     """
     keys = ["doc_id", "sentence_idx"]
@@ -107,8 +111,8 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     return (
         spans.join(sentences.select(*keys, "sentence"), on=keys)
         .with_columns(
-            left=pl.col("sentence").str.slice(0, pl.col("m_start")).str.slice(-40),
-            right=pl.col("sentence").str.slice(pl.col("m_end"), 20),
+            left=pl.col("sentence").str.slice(0, pl.col("m_start")).str.slice(-90),
+            right=pl.col("sentence").str.slice(pl.col("m_end"), 50),
         )
         .with_columns(
             role=pl.when(
@@ -116,6 +120,8 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
                 | pl.col("left").str.contains(_PLACE_QUALIFIER_BEFORE)
             )
             .then(0)
+            .when(pl.col("right").str.contains(RESPONSIBILITY_AFTER))
+            .then(4)
             .when(pl.col("left").str.contains(_AGENT_BEFORE))
             .then(3)
             .when(pl.col("left").str.contains(_TARGET_BEFORE))

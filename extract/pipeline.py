@@ -99,7 +99,7 @@ def _best_actor(actors: pl.DataFrame, spans_to_skip: pl.DataFrame) -> pl.DataFra
     )
     targets = free.join(actor1.select(*KEYS, a1="actor"), on=KEYS).filter(pl.col("actor") != pl.col("a1"))
     actor2 = targets.sort([*KEYS, "role", "m_start"]).unique(KEYS, keep="first")
-    return actor1.select(*KEYS, actor1="actor").join(
+    return actor1.select(*KEYS, actor1="actor", actor1_role="role").join(
         actor2.select(*KEYS, actor2="actor"), on=KEYS, how="left"
     )
 

@@ -168,6 +168,16 @@ def doc_profiles(
     actor = _first_by_sentence(
         facts.filter(pl.col("actor1").is_not_null()), "actor1", principal, lead, max_rank=2
     )
+    # ...unless someone claimed responsibility, anywhere in the article
+    claimed = (
+        facts.filter(pl.col("actor1_role") == 4)
+        .sort(KEYS)
+        .unique("doc_id", keep="first")
+        .select("doc_id", claimed="actor1")
+    )
+    actor = actor.join(claimed, on="doc_id", how="full", coalesce=True).select(
+        "doc_id", actor1=pl.coalesce("claimed", "actor1")
+    )
     method = _first_by_sentence(
         facts.filter(pl.col("method").is_not_null()), "method", principal, lead, max_rank=2
     )

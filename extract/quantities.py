@@ -90,7 +90,7 @@ MODIFIER = rf"(?:{_AT_LEAST}|{_AT_MOST}|{_ABOUT})"
 # The full quantity phrase; used inside larger patterns, so no capture groups.
 QUANTITY = (
     rf"(?:between\s+{NUMBER}\s+and\s+{NUMBER}"
-    rf"|{NUMBER}\s*(?:-|–|to)\s*{NUMBER}"
+    rf"|(?:{_DIGITS})\s*(?:-|–)\s*(?:{_DIGITS})|{NUMBER}\s+to\s+{NUMBER}"
     rf"|(?:{MODIFIER}\s+)?(?:{VAGUE}(?:\s+of)?|{NUMBER}\+?))"
 )
 

@@ -113,15 +113,20 @@ def _number_value(text: pl.Expr) -> pl.Expr:
         .then(100)
         .otherwise(1)
     )
-    return (pl.coalesce(digits, words) * mult).round(0).cast(pl.Int64)
+    # absurd figures (a 19-digit "number" is an id, not a toll) become null rather than overflow
+    value = pl.coalesce(digits, words) * mult
+    return pl.when(value < 1e12).then(value.round(0)).cast(pl.Int64, strict=False)
 
 
 def parse_quantity(text: pl.Expr) -> pl.Expr:
     """Struct (count_low, count_best, count_high) of a QUANTITY phrase, per the table above."""
     t = text.str.to_lowercase().str.strip_chars().str.replace_all(r"\s+", " ")
-    rng = t.str.extract_groups(rf"^(?:between )?({NUMBER})\s*(?:-|–|to|and)\s*({NUMBER})$")
-    r_lo = _number_value(rng.struct.field("1"))
-    r_hi = _number_value(rng.struct.field("2"))
+    rng = t.str.extract_groups(
+        rf"^(?:between ({NUMBER}) and ({NUMBER})|({_DIGITS})\s*(?:-|–)\s*({_DIGITS})|({NUMBER}) to ({NUMBER}))$"
+    )
+    r_lo = pl.coalesce(*(_number_value(rng.struct.field(str(i))) for i in (1, 3, 5)))
+    # "1990-95" style spans are written low to high; a reversed pair is read as its own order
+    r_hi = pl.max_horizontal(r_lo, pl.coalesce(*(_number_value(rng.struct.field(str(i))) for i in (2, 4, 6))))
     modifier = t.str.extract(rf"^({MODIFIER})\s")
     core = t.str.replace(rf"^{MODIFIER}\s+", "").str.replace(r"\s+of$", "").str.strip_chars("+ ")
     vague = core.str.extract(rf"^({VAGUE})$")

@@ -15,6 +15,8 @@ STEP_LABELS = {
     "published_warehouse": "publish",
 }
 
+MAX_MESSAGE = 300  # characters of an error shown; the log file has the rest
+
 # Materialization metadata worth a mention, per asset.
 _SHOWN_METADATA = {
     "raw/documents": ("inputs", "ingested", "new", "changed"),
@@ -78,7 +80,9 @@ class ProgressPrinter:
             # Dagster wraps the user's exception; its innermost cause says what went wrong.
             while error is not None and error.cause is not None:
                 error = error.cause
-            message = error.message.strip().splitlines()[0] if error else "unknown error"
+            message = " ".join(error.message.split()) if error else "unknown error"
+            if len(message) > MAX_MESSAGE:
+                message = message[: MAX_MESSAGE - 3] + "..."
             self._line(f"FAIL {step_label(event.step_key)}: {message}")
         elif kind == DagsterEventType.STEP_SKIPPED:
             self._line(f"skip {step_label(event.step_key)} (an upstream step or blocking check failed)")

@@ -40,7 +40,9 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, sitrep: Sitr
     # profiles.yml reads the DuckDB path from SITREP_BUILD_DB; dbt runs as a subprocess that
     # inherits this process's environment.
     os.environ["SITREP_BUILD_DB"] = str(warehouse.build)
-    yield from dbt.cli(["build"], context=context).stream()
+    # dbt's artifacts and logs live with the build file, not in the repo; keeping one target
+    # dir per warehouse also lets dbt's partial parsing work from run to run.
+    yield from dbt.cli(["build"], context=context, target_path=warehouse.build_dir / "dbt_target").stream()
 
 
 def mart_keys() -> list[AssetKey]:

@@ -37,6 +37,8 @@ _PLACE_QUALIFIER_AFTER = (
     r"(?i)^(?:'s)?-?\s?(?:held|controlled|dominated|run|besieged|occupied)\b|^\s+(?:held|controlled)\b"
 )
 _PLACE_QUALIFIER_BEFORE = r"(?i)\b(?:held|controlled|dominated|run|besieged|occupied|stronghold of|territory of|hands of)\s+(?:by\s+)?(?:the\s+)?$"
+# "backed by Russian jets", "supported by Hezbollah": an ally, not the one who acted
+_ALLY_BEFORE = r"(?i)\b(?:backed(?: up)?|supported|aided|assisted|allied|helped|accompanied)\s+(?:by|with|to)\s+(?:the\s+)?(?:\S+\s+)?$"
 _AGENT_BEFORE = (
     r"(?i)(?:\bby|\bblamed|\bblaming|\baccused|\bcarried out by|\bconducted by|\bhands of|"
     # "35 jihadists were killed in clashes with Kurdish fighters": the other side did it
@@ -122,12 +124,15 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             .then(0)
             .when(pl.col("right").str.contains(RESPONSIBILITY_AFTER))
             .then(4)
+            .when(pl.col("left").str.contains(_ALLY_BEFORE))
+            .then(1)
             .when(pl.col("left").str.contains(_AGENT_BEFORE))
             .then(3)
             .when(pl.col("left").str.contains(_TARGET_BEFORE))
             .then(1)
             .otherwise(2)
         )
-        .select(*keys, "m_start", "m_end", "actor", "role")
+        .with_columns(after_from=pl.col("left").str.contains(r"(?i)\b(?:from|of)\s+(?:the\s+)?$"))
+        .select(*keys, "m_start", "m_end", "actor", "role", "after_from")
         .sort([*keys, "m_start"])
     )

@@ -49,6 +49,8 @@ _ABBREVIATIONS = [
 ]
 _PLACEHOLDER = "\u2024"  # one dot leader: same length as "."
 _SENTENCE_END = r"([.!?][\"”’')\]]*)([ \t]+)([A-Z0-9\"“‘(•\-–])"
+# scraped text glues sentences: "Tal al-Aswad.Clashes continue" (a word, a period, a capitalised word)
+_GLUED_END = r"([a-z]{2,}[.!?])([A-Z][a-z])"
 
 
 def split_sentences(docs: pl.DataFrame) -> pl.DataFrame:
@@ -61,7 +63,11 @@ def split_sentences(docs: pl.DataFrame) -> pl.DataFrame:
     protected = pl.col("text").str.replace_many(
         _ABBREVIATIONS, [a.replace(".", _PLACEHOLDER) for a in _ABBREVIATIONS]
     )
-    marked = protected.str.replace_all(_SENTENCE_END, f"$1$2{_MARK}$3").str.replace_all(r"\n+", f"$0{_MARK}")
+    marked = (
+        protected.str.replace_all(_SENTENCE_END, f"$1$2{_MARK}$3")
+        .str.replace_all(_GLUED_END, f"$1{_MARK}$2")
+        .str.replace_all(r"\n+", f"$0{_MARK}")
+    )
     pieces = (
         docs.select("doc_id", marked.str.split(_MARK).alias("piece"))
         .explode("piece")

@@ -46,8 +46,12 @@ def find_territory(sentences: pl.DataFrame, places: pl.DataFrame, actors: pl.Dat
         .unique(keys, keep="first")
         .select(*keys, subject="actor")
     )
+    # the losing side is named "from the rebels" or as the holder ("opposition-held territory")
     after = (
-        acts.filter(pl.col("m_start") > pl.col("verb_pos"))
+        acts.filter(
+            (pl.col("m_start") > pl.col("verb_pos"))
+            & (pl.col("is_loss") | pl.col("after_from") | (pl.col("role") == 0))
+        )
         .sort([*keys, "m_start"])
         .unique(keys, keep="first")
         .select(*keys, obj="actor")
@@ -87,7 +91,9 @@ def find_territory(sentences: pl.DataFrame, places: pl.DataFrame, actors: pl.Dat
     counted_or_area = (
         cand.filter(pl.col("n_counted").is_not_null() | pl.col("area_km2").is_not_null())
         .join(
-            places.sort([*keys, "m_start"])
+            places.join(cand.select(*keys, "verb_pos"), on=keys)
+            .filter(pl.col("m_start") > pl.col("verb_pos"))
+            .sort([*keys, "m_start"])
             .unique(keys, keep="first")
             .select(*keys, place_name="location_name", admin1="admin1"),
             on=keys,

@@ -117,11 +117,11 @@ def _victim_group(text: pl.Expr) -> pl.Expr:
 
 
 def actor_in(text: pl.Expr) -> pl.Expr:
-    """First actor code whose pattern occurs in `text` (by lexicon order), else null."""
-    expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
-    for code, pattern in ACTORS:
-        expr = expr.when(text.str.contains(f"(?i){pattern}")).then(pl.lit(code))
-    return expr.otherwise(pl.lit(None, dtype=pl.String))
+    """The one actor code whose pattern occurs in `text`; null when none or several
+    ("236 regime and Russian troops, jihadis and rebels" names no single side)."""
+    hits = [pl.when(text.str.contains(f"(?i){pattern}")).then(pl.lit(code)) for code, pattern in ACTORS]
+    found = pl.concat_list(hits).list.drop_nulls()
+    return pl.when(found.list.len() == 1).then(found.list.first()).otherwise(pl.lit(None, dtype=pl.String))
 
 
 def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:

@@ -36,7 +36,7 @@ _TARGET_BEFORE = (
 _PLACE_QUALIFIER_AFTER = (
     r"(?i)^(?:'s)?-?\s?(?:held|controlled|dominated|run|besieged|occupied)\b|^\s+(?:held|controlled)\b"
 )
-_PLACE_QUALIFIER_BEFORE = r"(?i)\b(?:held|controlled|dominated|run|besieged|occupied|stronghold of|territory of|hands of)\s+(?:by\s+)?(?:the\s+)?$"
+_PLACE_QUALIFIER_BEFORE = r"(?i)\b(?:held|controlled|dominated|run|besieged|occupied|stronghold of|territory of|hands of|under)\s+(?:by\s+)?(?:the\s+)?$"
 # "backed by Russian jets", "supported by Hezbollah": an ally, not the one who acted
 _ALLY_BEFORE = r"(?i)\b(?:backed(?: up)?|supported|aided|assisted|allied|helped|accompanied)\s+(?:by|with|to)\s+(?:the\s+)?(?:\S+\s+)?$"
 _AGENT_BEFORE = (

@@ -164,7 +164,14 @@ def find_places(sentences: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit(3, dtype=pl.Int64))
         .otherwise(town_precision)
         .cast(pl.Int64),
-    ).filter(pl.col("admin1").is_not_null())
+    ).filter(
+        pl.col("admin1").is_not_null()
+        # "Damascus regime forces", "recaptured by Damascus": the capital names the government
+        & ~pl.col("right").str.contains(
+            r"(?i)^\s*(?:'s\s+)?(?:regime|government|authorities|forces|troops)\b"
+        )
+        & ~pl.col("left").str.contains(r"(?i)\bby\s+$")
+    )
     unknown = (
         find_spans(sentences, "sentence", _UNKNOWN_PLACE, keys)
         .with_columns(location_name=pl.col("match").str.replace(r"^\w+ of ", ""))

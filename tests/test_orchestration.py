@@ -168,3 +168,21 @@ def test_resource_defaults_point_into_the_repo(monkeypatch: pytest.MonkeyPatch) 
     assert Path(settings.source) == REPO_ROOT / "samples" / "corpus"
     assert Path(settings.warehouse) == REPO_ROOT / "warehouse" / "sitrep.duckdb"
     assert settings.format == "auto"
+
+
+def test_ui_instance_config_serialises_warehouse_runs(tmp_path: Path) -> None:
+    """`sitrep ui` copies orchestration/dagster.yaml into its DAGSTER_HOME: one pool run at a time."""
+    import shutil
+
+    from dagster import DagsterInstance
+
+    from orchestration.paths import DAGSTER_YAML
+
+    shutil.copyfile(DAGSTER_YAML, tmp_path / "dagster.yaml")
+    instance = DagsterInstance.from_config(str(tmp_path))
+    try:
+        pools = instance.get_concurrency_config().pool_config
+        assert pools.default_pool_limit == 1
+        assert pools.pool_granularity.value == "run"
+    finally:
+        instance.dispose()

@@ -49,7 +49,7 @@ _BARE_BEFORE = (
 )
 
 _LEFT_OUTCOME = {
-    "killed": r"(?i)\b(?:killed|killing|kills|kill|destroy(?:ed|s|ing)?|eliminat(?:ed|es|ing|e)|neutrali[sz](?:ed|ing)|liquidat(?:ed|ing)|slaughtered|massacred|massacring|claimed the lives of|"
+    "killed": r"(?i)\b(?:(?:among )?the (?:dead|fatalities|killed) (?:were|included|include)|killed|killing|kills|kill|destroy(?:ed|s|ing)?|eliminat(?:ed|es|ing|e)|neutrali[sz](?:ed|ing)|liquidat(?:ed|ing)|slaughtered|massacred|massacring|claimed the lives of|"
     r"claiming the lives of|took the lives of|taking the lives of|lives of|life of|deaths? of|killing of|bodies of|"
     r"remains of|shot dead|murdered|murdering|executed|executing|beheaded|beheading|toll (?:\w+ ){0,3}"
     r"(?:to|at|of|reached|hit|is|was|stood at|rose to|climbed to))\s*(?:,\s*)?$",
@@ -77,9 +77,12 @@ _OUTCOME_OF_WORD = [
 # "kill and injure 290", "killed or wounded": one figure for two outcomes; not a casualty count.
 _MIXED = r"(?i)(?:kill(?:ed|ing|s)?|dead|deaths?)\s+(?:and|or|&)\s+(?:injur|wound)|(?:injur\w*|wound\w*)\s+(?:and|or|&)\s+(?:kill|dead)|casualties"
 # "57 fighters were killed in the clashes: 38 soldiers and 19 jihadists" - after a colon, parts.
-_PART_LEFT = r"(?i)(?::|\bincluding|\binclude[sd]?|\bamong them|\bamong whom|\bof whom|\bof them|\bamongst them|\bincl\.?|\bmost of them|\bmostly)\s*$"
+_PART_LEFT = r"(?i)(?::|\b(?:among )?the (?:dead|victims|fatalities|killed) (?:were|included|include)|\bincluding|\binclude[sd]?|\bamong them|\bamong whom|\bof whom|\bof them|\bamongst them|\bincl\.?|\bmost of them|\bmostly)\s*$"
 _AND_LEFT = r"(?i)^\W*(?:and|as well as|,)\W*$"
 _AMONG_RIGHT = r"(?i)^\s*(?:,?\s*including[^.;]{0,40}?)?\s*(?:were|was|are)?\s*(?:among|amongst)\b"
+_OWN_VERB = (
+    r"^[^,.;]{0,25}?\b(?:were|was|are|is|have|has|had|suffered|sustained|remain(?:ed)?|received|needed)\b"
+)
 _YEARLIKE = r"^(?:19[5-9]\d|20[0-3]\d)$"
 # "a fighter jet", "a rebel zone": the noun is a modifier of something else, not a victim.
 _NOT_A_VICTIM = (
@@ -220,7 +223,12 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
         .sort(["doc_id", "sentence_idx", "m_start"])
         # "the killing of 119 troops, and 72 fighters": a figure joined by "and" shares the outcome.
         .with_columns(
-            outcome=pl.when(pl.col("outcome").is_null() & (pl.col("follows_and") | pl.col("is_part_marker")))
+            outcome=pl.when(
+                pl.col("outcome").is_null()
+                & (pl.col("follows_and") | pl.col("is_part_marker"))
+                # "...were killed and about 100 people suffered breathing difficulties": a verb of its own
+                & ~pl.col("right").str.contains(_OWN_VERB)
+            )
             .then(pl.col("outcome").forward_fill().over(["doc_id", "sentence_idx"]))
             .otherwise(pl.col("outcome"))
         )
@@ -292,10 +300,22 @@ def link_parts(mentions: pl.DataFrame) -> pl.DataFrame:
                 pl.col("chain") & pl.col("parent_idx").shift(1).over(["doc_id", "sentence_idx"]).is_not_null()
             ),
         )
-    # parts inherit their total's outcome ("87 killed including 34 children as well as the injury of...")
-    parent_outcome = m.select(pl.col("idx").alias("parent_idx"), pl.col("outcome").alias("p_outcome"))
+    # a part is never larger than its total: such a link is a misreading, not a breakdown
+    parent_outcome = m.select(
+        pl.col("idx").alias("parent_idx"), pl.col("outcome").alias("p_outcome"), p_count="count_best"
+    )
     m = (
         m.join(parent_outcome, on="parent_idx", how="left")
+        .with_columns(
+            bad_link=pl.col("p_count").is_not_null() & (pl.col("count_best") > pl.col("p_count")),
+        )
+        .with_columns(
+            parent_idx=pl.when(pl.col("bad_link")).then(None).otherwise(pl.col("parent_idx")),
+            is_part_marker=pl.col("is_part_marker") & ~pl.col("bad_link"),
+            p_outcome=pl.when(pl.col("bad_link")).then(None).otherwise(pl.col("p_outcome")),
+        )
+        .drop("bad_link", "p_count")
+        # parts inherit their total's outcome ("87 killed including 34 children as well as the injury of...")
         .with_columns(
             outcome=pl.when(pl.col("is_part_marker") & pl.col("p_outcome").is_not_null())
             .then(pl.col("p_outcome"))
@@ -313,7 +333,8 @@ _CLASS = (
 
 
 def _link_sums(m: pl.DataFrame) -> pl.DataFrame:
-    """Cross-sentence parts: consecutive top-level figures after a total that sum exactly to it."""
+    """Parts by arithmetic: consecutive top-level figures after a total (same outcome and victim class,
+    within the next eight) that add up exactly to it ("23 fighters were killed, 21 jihadists and two rebels")."""
     top = (
         m.filter(pl.col("parent_idx").is_null())
         .with_columns(cls=_CLASS)
@@ -322,11 +343,7 @@ def _link_sums(m: pl.DataFrame) -> pl.DataFrame:
     top = top.with_columns(pos=pl.int_range(pl.len()).over(["doc_id", "outcome", "cls"]))
     pairs = (
         top.join(top, on=["doc_id", "outcome", "cls"], suffix="_p")
-        .filter(
-            (pl.col("pos_p") > pl.col("pos"))
-            & (pl.col("pos_p") <= pl.col("pos") + 8)
-            & (pl.col("sentence_idx_p") > pl.col("sentence_idx"))
-        )
+        .filter((pl.col("pos_p") > pl.col("pos")) & (pl.col("pos_p") <= pl.col("pos") + 8))
         .sort(["idx", "pos_p"])
         .with_columns(
             running=pl.col("count_best_p").cum_sum().over("idx"), n=pl.int_range(1, pl.len() + 1).over("idx")

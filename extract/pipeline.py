@@ -105,7 +105,7 @@ def _best_actor(actors: pl.DataFrame, spans_to_skip: pl.DataFrame) -> pl.DataFra
 
 
 def run_extraction(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    docs = documents.select("doc_id", "text", "published_date")
+    docs = documents.select("doc_id", "title", "text", "published_date")
     sentences = split_sentences(docs)
     mentions = link_parts(_drop_restatements(find_casualty_mentions(sentences)))
 

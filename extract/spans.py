@@ -54,15 +54,24 @@ _GLUED_END = r"([a-z]{2,}[.!?])([A-Z][a-z])"
 
 
 def split_sentences(docs: pl.DataFrame) -> pl.DataFrame:
-    """Split `docs(doc_id, text)` into `(doc_id, sentence_idx, s_start, s_end, sentence)`.
+    """Split `docs(doc_id, text[, title])` into `(doc_id, sentence_idx, s_start, s_end, sentence)`.
 
     Boundaries: line breaks, and sentence punctuation followed by a capital, digit, quote or
-    bullet. Leading/trailing blanks are trimmed off each sentence; empty ones are dropped.
-    Repeated sentences of a document (photo captions, a title printed twice) are kept once.
+    bullet. A text that starts with its title has the title as sentence 0 even when no period or
+    line break follows it (scraped feeds run the headline into the lead). Leading/trailing blanks
+    are trimmed off each sentence; empty ones are dropped. Repeated sentences of a document
+    (photo captions, a title printed twice) are kept once.
     """
-    protected = pl.col("text").str.replace_many(
-        _ABBREVIATIONS, [a.replace(".", _PLACEHOLDER) for a in _ABBREVIATIONS]
-    )
+    text = pl.col("text")
+    if "title" in docs.columns:
+        title = pl.col("title").fill_null("").str.strip_chars()
+        n = title.str.len_chars()
+        text = (
+            pl.when((n > 0) & text.str.starts_with(title))
+            .then(pl.concat_str([text.str.slice(0, n), pl.lit(_MARK), text.str.slice(n)]))
+            .otherwise(text)
+        )
+    protected = text.str.replace_many(_ABBREVIATIONS, [a.replace(".", _PLACEHOLDER) for a in _ABBREVIATIONS])
     marked = (
         protected.str.replace_all(_SENTENCE_END, f"$1$2{_MARK}$3")
         .str.replace_all(_GLUED_END, f"$1{_MARK}$2")

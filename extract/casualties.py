@@ -21,7 +21,7 @@ _MOD_WORDS = (
     r"wounded|injured|allied|enemy|suspected|alleged|government|regime|army|rebel|opposition|jihadi|"
     r"jihadist|militia|police|security|same|displaced|trapped|female|male|elite|special|senior|"
     r"ranking|terrorist|extremist|state|loyalist|pro|of whom|of them|them|the|their|its|his|her|"
-    r"whom|including|mostly|pregnant|old|little|small|teenage|Syrian|Russian|Turkish|Kurdish|Iranian|Iraqi|Afghan|Lebanese|"
+    r"whom|pregnant|old|little|small|teenage|Syrian|Russian|Turkish|Kurdish|Iranian|Iraqi|Afghan|Lebanese|"
     r"American|Islamist|Shiite|Sunni|Alawite|Christian|Druze|Palestinian|Daesh|Nusra|Hezbollah|"
     r"opposition's|regime's|army's|member|members|of|fellow|family|and"
 )
@@ -44,7 +44,7 @@ _KILL_VERBS = (
     r"wounding|wounded|injuring|injured|left|leaving|death of|deaths of|killing of"
 )
 _BARE_BEFORE = (
-    rf"(?i)\b(?:(?:{_KILL_VERBS})\s+{QUANTITY}|death toll\b[^.;]{{0,40}}?\b(?:to|at|of|reached|hit|"
+    rf"(?i)\b(?:(?:{_KILL_VERBS})\s+{QUANTITY}|death toll\b[^.;]{{0,100}}?\b(?:to|at|of|reached|hit|"
     rf"is|was|stood at|rose to|climbed to)\s+{QUANTITY})\b"
 )
 

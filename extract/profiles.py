@@ -181,7 +181,25 @@ def doc_profiles(
     method = _first_by_sentence(
         facts.filter(pl.col("method").is_not_null()), "method", principal, lead, max_rank=2
     )
-    admin1 = _first_by_sentence(places.filter(pl.col("admin1").is_not_null()), "admin1", principal, lead)
+    # where: the governorate named most often in the article, the principal sentence's first on a tie
+    named = places.filter(pl.col("admin1").is_not_null())
+    first = _first_by_sentence(named, "admin1", principal, lead).rename({"admin1": "first_admin1"})
+    admin1 = (
+        named.join(principal.select("doc_id", p_idx="sentence_idx"), on="doc_id", how="left")
+        .filter((pl.col("sentence_idx") < lead) | (pl.col("sentence_idx") == pl.col("p_idx")))
+        .group_by("doc_id", "admin1")
+        .agg(n=pl.len(), at=pl.col("sentence_idx").min())
+        .join(first, on="doc_id", how="left")
+        .sort(
+            ["doc_id", "n", pl.col("admin1") == pl.col("first_admin1"), "at"],
+            descending=[False, True, True, False],
+        )
+        .unique("doc_id", keep="first")
+        .select("doc_id", "admin1")
+    )
+    admin1 = admin1.join(first, on="doc_id", how="full", coalesce=True).select(
+        "doc_id", admin1=pl.coalesce("admin1", "first_admin1")
+    )
 
     return (
         documents.select("doc_id")

@@ -36,7 +36,13 @@ _TARGET_BEFORE = (
 _PLACE_QUALIFIER_AFTER = (
     r"(?i)^(?:'s)?-?\s?(?:held|controlled|dominated|run|besieged|occupied)\b|^\s+(?:held|controlled)\b"
 )
-_PLACE_QUALIFIER_BEFORE = r"(?i)\b(?:held|controlled|dominated|run|besieged|occupied|stronghold of|territory of|hands of|under)\s+(?:by\s+)?(?:the\s+)?$"
+_PLACE_QUALIFIER_BEFORE = r"(?i)\b(?:held|controlled|dominated|run|besieged|occupied|stronghold of|territory of|hands of|under)\s+(?:by\s+)?(?:the\s+)?(?:[a-z]+\s+)?$"
+# "IS positions", "the Islamic State group's de facto capital Raqa", "Daesh command post": a target
+_TARGET_AFTER = (
+    r"(?i)^(?:'s|s)?\s*(?:group(?:'s|s)?\s+)?(?:de fact\w*\s+)?(?:[a-z]+\s+)?"
+    r"(?:stronghold|bastion|capital|bases?|positions?|command|headquarters|oil|training|camps?|hideouts?|"
+    r"targets?|depots?|convoys?|fortifications|facilities|outposts?|checkpoints?)\b"
+)
 # "backed by Russian jets", "supported by Hezbollah": an ally, not the one who acted
 _ALLY_BEFORE = r"(?i)\b(?:backed(?: up)?|supported|aided|assisted|allied|helped|accompanied)\s+(?:by|with|to)\s+(?:the\s+)?(?:\S+\s+)?$"
 _AGENT_BEFORE = (
@@ -128,7 +134,7 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             .then(1)
             .when(pl.col("left").str.contains(_AGENT_BEFORE))
             .then(3)
-            .when(pl.col("left").str.contains(_TARGET_BEFORE))
+            .when(pl.col("left").str.contains(_TARGET_BEFORE) | pl.col("right").str.contains(_TARGET_AFTER))
             .then(1)
             .otherwise(2)
         )

@@ -8,10 +8,10 @@ Gold categories and how Sitrep's codes map onto them (several codes can share a 
 | | Deir ez-Zor / Hasakah / Latakia / Tartus / As-Suwayda | deir ezzor / hasakeh / lattakia / tartous / sweida |
 | | any other admin1 | its name lower-cased |
 | perpetrator | syrian_government, russia, iran | syrian government or russian troops |
-| | opposition, turkey | armed opposition groups |
+| | opposition | armed opposition groups |
 | | hts | al-nusra front |
 | | islamic_state | the organization of the islamic state in iraq and the levant - isis |
-| | coalition | international coalition forces |
+| | coalition, turkey | international coalition forces (Turkey struck IS as a coalition member; the gold has no Turkey) |
 | | sdf | self administration forces |
 | | israel, unknown | unknown |
 | method | airstrike, shelling, barrel_bomb | shelling (the gold puts air strikes and artillery together) |
@@ -50,7 +50,7 @@ ACTOR_TO_GOLD = {
     "russia": "syrian government or russian troops",
     "iran": "syrian government or russian troops",
     "opposition": "armed opposition groups",
-    "turkey": "armed opposition groups",
+    "turkey": "international coalition forces",
     "hts": "al-nusra front",
     "islamic_state": "the organization of the islamic state in iraq and the levant - isis",
     "coalition": "international coalition forces",

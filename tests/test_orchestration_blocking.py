@@ -70,3 +70,43 @@ def test_bad_extraction_is_never_published(
         assert not published.exists()
     # the bad rows stay in the build file, which the next run discards (it is marked dirty)
     assert Warehouse.at(published).dirty_marker.exists()
+
+
+def _with_part_above_its_total(real_extraction):
+    """The real extractor, but every part claims more victims than its total (a dbt test catches it)."""
+
+    def run_extraction(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
+        out = real_extraction(documents)
+        casualties = out["casualties"]
+        totals = casualties.select(
+            pl.col("casualty_id").alias("parent_casualty_id"), pl.col("count_best").alias("total_best")
+        )
+        inflated = pl.col("total_best") + 1000
+        out["casualties"] = (
+            casualties.join(totals, on="parent_casualty_id", how="left")
+            .with_columns(
+                [
+                    pl.when(pl.col("total_best").is_not_null()).then(inflated).otherwise(pl.col(c)).alias(c)
+                    for c in ("count_low", "count_best", "count_high")
+                ]
+            )
+            .drop("total_best")
+        )
+        return out
+
+    return run_extraction
+
+
+def test_failing_dbt_test_blocks_publish(
+    seeds_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(extract, "run_extraction", _with_part_above_its_total(extract.run_extraction))
+    published = tmp_path / "wh" / "sitrep.duckdb"
+
+    code, output = run_cli(["run", "--source", str(seeds_copy), "--warehouse", str(published)])
+
+    assert code != 0, output
+    assert "ok   check extract/casualties:gx_extract_casualties" in output  # GX let it through ...
+    assert "FAIL check marts/fct_casualties:assert_parts_not_exceed_totals" in output  # ... dbt did not
+    assert "not run        publish" in output
+    assert not published.exists()

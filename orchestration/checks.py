@@ -36,6 +36,13 @@ SUITES: dict[AssetKey, str] = {
 }
 
 
+MAX_DESCRIPTION = 1000
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 3] + "..."
+
+
 def _gx_check(key: AssetKey, suite: str) -> AssetChecksDefinition:
     schema, table = key.path
 
@@ -47,7 +54,7 @@ def _gx_check(key: AssetKey, suite: str) -> AssetChecksDefinition:
         pool=POOL,
     )
     def _check(context: AssetCheckExecutionContext, sitrep: SitrepSettings) -> AssetCheckResult:
-        with sitrep.warehouse_files().connect() as con:
+        with sitrep.warehouse_files().read() as con:
             if schema == "marts":
                 frame, scope = tables.table_frame(con, schema, table), "all rows"
             else:
@@ -58,7 +65,9 @@ def _gx_check(key: AssetKey, suite: str) -> AssetChecksDefinition:
         return AssetCheckResult(
             passed=bool(outcome.success),
             severity=AssetCheckSeverity.ERROR,
-            description=None if outcome.success else f"failed: {', '.join(map(str, outcome.failed))}",
+            description=None
+            if outcome.success
+            else _shorten(f"failed: {', '.join(map(str, outcome.failed))}"),
             metadata={"rows_validated": frame.height, "scope": scope, **outcome.as_metadata()},
         )
 
@@ -73,15 +82,16 @@ def _gx_check(key: AssetKey, suite: str) -> AssetChecksDefinition:
     pool=POOL,
 )
 def ingest_accounting(context: AssetCheckExecutionContext, sitrep: SitrepSettings) -> AssetCheckResult:
-    with sitrep.warehouse_files().connect() as con:
-        run = tables.ingest_run(con, context.run.run_id)
+    # This run's ingest, or (when only the check is re-executed) the latest one.
+    with sitrep.warehouse_files().read() as con:
+        run = tables.ingest_run(con, context.run.run_id) or tables.latest_ingest_run(con)
     if run is None:
-        return AssetCheckResult(passed=False, description="this run recorded no ingest in raw.ingest_runs")
+        return AssetCheckResult(passed=False, description="raw.ingest_runs has no ingest run")
     accounted = int(run["n_documents"]) + int(run["n_quarantined"]) + int(run["n_duplicates"])
     return AssetCheckResult(
         passed=accounted == run["n_inputs"],
         description=f"{run['n_inputs']} inputs, {accounted} accounted for",
-        metadata={k: run[k] for k in ("n_inputs", "n_documents", "n_quarantined", "n_duplicates")},
+        metadata={k: run[k] for k in ("run_id", "n_inputs", "n_documents", "n_quarantined", "n_duplicates")},
     )
 
 

@@ -37,4 +37,5 @@ def source_folder_sensor(
     fingerprint = source_fingerprint(source)
     if fingerprint == context.cursor:
         return SkipReason("no file appeared or changed")
-    return SensorResult(run_requests=[RunRequest(run_key=fingerprint)], cursor=fingerprint)
+    # The cursor alone dedupes; no run_key, so going back to an earlier state of the folder runs again.
+    return SensorResult(run_requests=[RunRequest()], cursor=fingerprint)

@@ -16,7 +16,7 @@ Incremental rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -276,6 +276,11 @@ def ingest_run(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, object]
     return frame.row(0, named=True) if frame.height else None
 
 
+def latest_ingest_run(con: duckdb.DuckDBPyConnection) -> dict[str, object] | None:
+    frame = con.sql("SELECT * FROM raw.ingest_runs ORDER BY ingested_at DESC, run_id LIMIT 1").pl()
+    return frame.row(0, named=True) if frame.height else None
+
+
 # -- extract -----------------------------------------------------------------------------------
 
 
@@ -369,7 +374,3 @@ def rows_of_run(
             params=[run_id],
         ).pl()
     return frame, "rows written by this run"
-
-
-def drop_columns(frame: pl.DataFrame, columns: Iterable[str]) -> pl.DataFrame:
-    return frame.drop([c for c in columns if c in frame.columns])

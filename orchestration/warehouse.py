@@ -95,6 +95,17 @@ class Warehouse:
         finally:
             con.close()
 
+    @contextlib.contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection to the build file (checks read it; they never create it)."""
+        if not self.build.exists():
+            raise FileNotFoundError(f"no build file {self.build}: run the assets that write it first")
+        con = duckdb.connect(str(self.build), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+
     def publish(self) -> None:
         """Atomically replace the published file with a checkpointed copy of the build file."""
         with self.connect() as con:

@@ -25,47 +25,45 @@ _MOD_WORDS = (
     r"American|Islamist|Shiite|Sunni|Alawite|Christian|Druze|Palestinian|Daesh|Nusra|Hezbollah|"
     r"opposition's|regime's|army's|member|members|of|fellow|family|and"
 )
-_MOD = rf"(?:(?-i:[A-Z][\w'’.]*(?:-[\w'’]+)*)|[a-z]+(?:-[a-z]+)+|{_MOD_WORDS})"
+_MOD = rf"(?:(?-i:[A-Z][A-Za-z0-9_'’.]*(?:-[A-Za-z0-9_'’]+)*)|[a-z]+(?:-[a-z]+)+|{_MOD_WORDS})"
 # Quantity first: "87 civilians", "at least 35 dead", "8 Killed".
 _OUTCOME_WORDS = (
     r"killed|dead|died|perished|slain|executed|massacred|martyred|wounded|injured|hurt|missing|fled|displaced"
 )
 # "47 leaders of Ahrar al-Sham", "30 members of the Islamic State": the tail names the victims' side.
-_OF_GROUP = (
-    r"(?:\s+(?:of|from)\s+(?:the\s+)?(?-i:[A-Z][\w'’-]*)(?:[\s-]+(?-i:[A-Z][\w'’-]*|al|of|the)){0,4})?"
-)
-_NP = rf"(?i)\b{QUANTITY}\s+(?:{_MOD}\s+){{0,4}}?(?:{_NOUN})\b{_OF_GROUP}"
+_OF_GROUP = r"(?:(?-u:\s)+(?:of|from)(?-u:\s)+(?:the(?-u:\s)+)?(?-i:[A-Z][A-Za-z0-9_'’-]*)(?:[ \t\n\r\f-]+(?-i:[A-Z][A-Za-z0-9_'’-]*|al|of|the)){0,4})?"
+_NP = rf"(?i)(?-u:\b){QUANTITY}(?-u:\s)+(?:{_MOD}(?-u:\s)+){{0,4}}?(?:{_NOUN})(?-u:\b){_OF_GROUP}"
 _BARE_AFTER = (
-    rf"(?i)\b{QUANTITY}\s+(?:more\s+|others?\s+)?(?:(?:were|was|have been|had been|are|have|had|"
-    rf"reported|confirmed)\s+)?(?:{_OUTCOME_WORDS})\b"
+    rf"(?i)(?-u:\b){QUANTITY}(?-u:\s)+(?:more(?-u:\s)+|others?(?-u:\s)+)?(?:(?:were|was|have been|had been|are|have|had|"
+    rf"reported|confirmed)(?-u:\s)+)?(?:{_OUTCOME_WORDS})(?-u:\b)"
 )
 _KILL_VERBS = (
     r"killed|killing|kills|kill|claimed the lives of|claiming the lives of|took the lives of|"
     r"wounding|wounded|injuring|injured|left|leaving|death of|deaths of|killing of"
 )
 _BARE_BEFORE = (
-    rf"(?i)\b(?:(?:{_KILL_VERBS})\s+{QUANTITY}|death toll\b[^.;]{{0,100}}?\b(?:to|at|of|reached|hit|"
-    rf"is|was|stood at|rose to|climbed to)\s+{QUANTITY})\b"
+    rf"(?i)(?-u:\b)(?:(?:{_KILL_VERBS})(?-u:\s)+{QUANTITY}|death toll(?-u:\b)[^.;]{{0,100}}?(?-u:\b)(?:to|at|of|reached|hit|"
+    rf"is|was|stood at|rose to|climbed to)(?-u:\s)+{QUANTITY})(?-u:\b)"
 )
 
 _LEFT_OUTCOME = {
-    "killed": r"(?i)\b(?:(?:among )?the (?:dead|fatalities|killed) (?:were|included|include)|killed|killing|kills|kill|destroy(?:ed|s|ing)?|eliminat(?:ed|es|ing|e)|neutrali[sz](?:ed|ing)|liquidat(?:ed|ing)|slaughtered|massacred|massacring|claimed the lives of|"
+    "killed": r"(?i)(?-u:\b)(?:(?:among )?the (?:dead|fatalities|killed) (?:were|included|include)|killed|killing|kills|kill|destroy(?:ed|s|ing)?|eliminat(?:ed|es|ing|e)|neutrali[sz](?:ed|ing)|liquidat(?:ed|ing)|slaughtered|massacred|massacring|claimed the lives of|"
     r"claiming the lives of|took the lives of|taking the lives of|lives of|life of|deaths? of|killing of|bodies of|"
-    r"remains of|shot dead|murdered|murdering|executed|executing|beheaded|beheading|toll (?:\w+ ){0,3}"
-    r"(?:to|at|of|reached|hit|is|was|stood at|rose to|climbed to))\s*(?:,\s*)?$",
-    "injured": r"(?i)\b(?:wounding|wounded|injuring|injured|injure|injury of|injuries (?:of|to)|hurting|maiming|"
-    r"maimed)\s*$",
-    "displaced": r"(?i)\b(?:displacing|displaced|uprooting|forcing|forced|drove|driving|sent)\s*$",
-    "missing": r"(?i)\b(?:abducting|abducted|kidnapped|kidnapping)\s*$",
+    r"remains of|shot dead|murdered|murdering|executed|executing|beheaded|beheading|toll (?:(?-u:\w)+ ){0,3}"
+    r"(?:to|at|of|reached|hit|is|was|stood at|rose to|climbed to))(?-u:\s)*(?:,(?-u:\s)*)?$",
+    "injured": r"(?i)(?-u:\b)(?:wounding|wounded|injuring|injured|injure|injury of|injuries (?:of|to)|hurting|maiming|"
+    r"maimed)(?-u:\s)*$",
+    "displaced": r"(?i)(?-u:\b)(?:displacing|displaced|uprooting|forcing|forced|drove|driving|sent)(?-u:\s)*$",
+    "missing": r"(?i)(?-u:\b)(?:abducting|abducted|kidnapped|kidnapping)(?-u:\s)*$",
 }
 _RIGHT_OUTCOME = (
-    r"(?i)^[^.;:!?]{0,70}?\b(killed|dead|died|die|perished|martyred|lost (?:their|his|her) li(?:v|f)es?|slain|"
+    r"(?i)^[^.;:!?]{0,70}?(?-u:\b)(killed|dead|died|die|perished|martyred|lost (?:their|his|her) li(?:v|f)es?|slain|"
     r"executed|massacred|murdered|beheaded|wounded|injured|hurt|injuries|missing|disappeared|abducted|"
-    r"kidnapped|fled|flee|fleeing|displaced|uprooted)\b"
+    r"kidnapped|fled|flee|fleeing|displaced|uprooted)(?-u:\b)"
 )
 _IMMEDIATE_OUTCOME = (
-    r"(?i)^\s*(?:(?:were|was|are|is|have|has|had|been|being|also|reportedly|later|all|reported|confirmed)\s+){0,3}"
-    r"(killed|dead|died|perished|martyred|slain|executed|wounded|injured|hurt|missing|fled|displaced)\b"
+    r"(?i)^(?-u:\s)*(?:(?:were|was|are|is|have|has|had|been|being|also|reportedly|later|all|reported|confirmed)(?-u:\s)+){0,3}"
+    r"(killed|dead|died|perished|martyred|slain|executed|wounded|injured|hurt|missing|fled|displaced)(?-u:\b)"
 )
 _OUTCOME_OF_WORD = [
     ("killed", r"(?i)^(?:killed|dead|slain|executed|massacred|murdered|beheaded|lost|martyred)"),
@@ -75,21 +73,19 @@ _OUTCOME_OF_WORD = [
     ("displaced", r"(?i)^(?:fled|flee|fleeing|displaced|uprooted)"),
 ]
 # "kill and injure 290", "killed or wounded": one figure for two outcomes; not a casualty count.
-_MIXED = r"(?i)(?:kill(?:ed|ing|s)?|dead|deaths?)\s+(?:and|or|&)\s+(?:injur|wound)|(?:injur\w*|wound\w*)\s+(?:and|or|&)\s+(?:kill|dead)|casualties"
+_MIXED = r"(?i)(?:kill(?:ed|ing|s)?|dead|deaths?)(?-u:\s)+(?:and|or|&)(?-u:\s)+(?:injur|wound)|(?:injur(?-u:\w)*|wound(?-u:\w)*)(?-u:\s)+(?:and|or|&)(?-u:\s)+(?:kill|dead)|casualties"
 # "57 fighters were killed in the clashes: 38 soldiers and 19 jihadists" - after a colon, parts.
-_PART_LEFT = r"(?i)(?::|\b(?:among )?the (?:dead|victims|fatalities|killed) (?:were|included|include)|\bincluding|\binclude[sd]?|\bamong them|\bamong whom|\bof whom|\bof them|\bamongst them|\bincl\.?|\bmost of them|\bmostly)\s*$"
+_PART_LEFT = r"(?i)(?::|(?-u:\b)(?:among )?the (?:dead|victims|fatalities|killed) (?:were|included|include)|(?-u:\b)including|(?-u:\b)include[sd]?|(?-u:\b)among them|(?-u:\b)among whom|(?-u:\b)of whom|(?-u:\b)of them|(?-u:\b)amongst them|(?-u:\b)incl\.?|(?-u:\b)most of them|(?-u:\b)mostly)(?-u:\s)*$"
 _AND_LEFT = r"(?i)^\W*(?:and|as well as|,)\W*$"
-_AMONG_RIGHT = r"(?i)^\s*(?:,?\s*including[^.;]{0,40}?)?\s*(?:were|was|are)?\s*(?:among|amongst)\b"
-_OWN_VERB = (
-    r"^[^,.;]{0,25}?\b(?:were|was|are|is|have|has|had|suffered|sustained|remain(?:ed)?|received|needed)\b"
-)
-_YEARLIKE = r"^(?:19[5-9]\d|20[0-3]\d)$"
+_AMONG_RIGHT = r"(?i)^(?-u:\s)*(?:,?(?-u:\s)*including[^.;]{0,40}?)?(?-u:\s)*(?:were|was|are)?(?-u:\s)*(?:among|amongst)(?-u:\b)"
+_OWN_VERB = r"^[^,.;]{0,25}?(?-u:\b)(?:were|was|are|is|have|has|had|suffered|sustained|remain(?:ed)?|received|needed)(?-u:\b)"
+_YEARLIKE = r"^(?:19[5-9](?-u:\d)|20[0-3](?-u:\d))$"
 # "a fighter jet", "a rebel zone": the noun is a modifier of something else, not a victim.
 _NOT_A_VICTIM = (
-    r"(?i)^\s*(?:-|–)?\s*(?:jets?|planes?|aircraft|zones?|areas?|held|controlled|positions?|groups?|"
-    r"factions?|bases?|territory|strongholds?|lines?|brigades?|battalions?|held|enclaves?|-held|-controlled)\b"
+    r"(?i)^(?-u:\s)*(?:-|–)?(?-u:\s)*(?:jets?|planes?|aircraft|zones?|areas?|held|controlled|positions?|groups?|"
+    r"factions?|bases?|territory|strongholds?|lines?|brigades?|battalions?|held|enclaves?|-held|-controlled)(?-u:\b)"
 )
-_DEAD_NOUN = r"(?i)\b(?:dead|deaths|bodies|lives|corpses|martyrs)$"
+_DEAD_NOUN = r"(?i)(?-u:\b)(?:dead|deaths|bodies|lives|corpses|martyrs)$"
 
 
 def _outcome_of(word: pl.Expr) -> pl.Expr:
@@ -113,9 +109,9 @@ def _outcome_from(left: pl.Expr, right: pl.Expr) -> pl.Expr:
 def _victim_group(text: pl.Expr) -> pl.Expr:
     expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
     for group, pattern in VICTIM_NOUNS:
-        expr = expr.when(text.str.replace(_OF_GROUP + "$", "").str.contains(rf"(?i)\b(?:{pattern})$")).then(
-            pl.lit(group)
-        )
+        expr = expr.when(
+            text.str.replace(_OF_GROUP + "$", "").str.contains(rf"(?i)(?-u:\b)(?:{pattern})$")
+        ).then(pl.lit(group))
     return expr.otherwise(pl.lit("people"))
 
 
@@ -133,8 +129,8 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     # Years and dd-mm-yyyy dates are not figures; masked with same-length text so offsets hold.
     sentences = sentences.with_columns(
         sentence=pl.col("sentence")
-        .str.replace_all(r"\b(?:19[5-9]\d|20[0-3]\d)\b", "####")
-        .str.replace_all(r"\b(\d{1,2})[-.](\d{1,2})[-.]", "$1/$2/")
+        .str.replace_all(r"(?-u:\b)(?:19[5-9](?-u:\d)|20[0-3](?-u:\d))(?-u:\b)", "####")
+        .str.replace_all(r"(?-u:\b)(\d{1,2})[-.](\d{1,2})[-.]", "$1/$2/")
     )
     noun_phrases = find_spans(sentences, "sentence", _NP, keys).with_columns(kind=pl.lit("np"))
     bare_after = find_spans(sentences, "sentence", _BARE_AFTER, keys).with_columns(kind=pl.lit("after"))
@@ -155,7 +151,7 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("match").str.extract(rf"(?i)({QUANTITY})$"))
         .otherwise(pl.col("match").str.extract(rf"(?i)^({QUANTITY})"))
         .str.strip_chars()
-        .str.replace(r"(?i)\s+of$", "")
+        .str.replace(r"(?i)(?-u:\s)+of$", "")
     )
     mentions = (
         mentions.join(sentences.select(*keys, "sentence", "s_start"), on=keys)
@@ -172,19 +168,19 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             ~(
                 pl.col("quantity_text").str.contains(_YEARLIKE)
                 & (pl.col("kind") == "np")
-                & ~pl.col("right").str.contains(r"(?i)^\s*(?:were|was|have|had|killed|dead|died)")
+                & ~pl.col("right").str.contains(r"(?i)^(?-u:\s)*(?:were|was|have|had|killed|dead|died)")
             )
         )
     )
     mixed = pl.col("left").str.slice(-25).str.contains(_MIXED) | pl.col("right").str.slice(
         0, 25
     ).str.contains(
-        r"(?i)^\s*(?:were\s+|have been\s+)?(?:killed|dead)\s+(?:and|or|&)\s+(?:injured|wounded)|^\s*casualties"
+        r"(?i)^(?-u:\s)*(?:were(?-u:\s)+|have been(?-u:\s)+)?(?:killed|dead)(?-u:\s)+(?:and|or|&)(?-u:\s)+(?:injured|wounded)|^(?-u:\s)*casualties"
     )
     outcome_left = pl.when(pl.col("kind") == "before").then(pl.col("match")).otherwise(pl.col("left"))
     outcome_right = (
         pl.when(pl.col("kind") == "after")
-        .then(pl.col("match").str.replace(rf"(?i)^{QUANTITY}\s+", ""))
+        .then(pl.col("match").str.replace(rf"(?i)^{QUANTITY}(?-u:\s)+", ""))
         .otherwise(pl.col("right"))
     )
     noun_text = pl.when(pl.col("kind") == "np").then(pl.col("match")).otherwise(pl.lit(""))
@@ -197,18 +193,21 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             victim_group=_victim_group(noun_text),
             victim_actor=actor_in(noun_text),
             is_part_marker=pl.col("left").str.contains(_PART_LEFT)
-            | pl.col("match").str.contains(rf"(?i)^{QUANTITY}\s+of (?:them|whom)\b"),
-            follows_and=pl.col("left").str.slice(-12).str.contains(r"(?i)(?:\band|,|\bas well as)\s*$"),
+            | pl.col("match").str.contains(rf"(?i)^{QUANTITY}(?-u:\s)+of (?:them|whom)(?-u:\b)"),
+            follows_and=pl.col("left")
+            .str.slice(-12)
+            .str.contains(r"(?i)(?:(?-u:\b)and|,|(?-u:\b)as well as)(?-u:\s)*$"),
             among_next=pl.col("right").str.contains(_AMONG_RIGHT)
             & ~pl.col("right").str.contains(
-                r"(?i)^\W*(?:were |was |are )?(?:among|amongst) (?:them|whom|those)\b"
+                r"(?i)^\W*(?:were |was |are )?(?:among|amongst) (?:them|whom|those)(?-u:\b)"
             ),
             char_start=pl.col("s_start") + pl.col("m_start"),
             char_end=pl.col("s_start") + pl.col("m_end"),
         )
         .with_columns(
             victim_actor=pl.when(
-                pl.col("victim_actor").is_null() & pl.col("match").str.contains(r"(?i)\brebels?\b")
+                pl.col("victim_actor").is_null()
+                & pl.col("match").str.contains(r"(?i)(?-u:\b)rebels?(?-u:\b)")
             )
             .then(pl.lit("opposition"))
             .otherwise(pl.col("victim_actor")),
@@ -234,7 +233,9 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
         )
         # a bullet of a "distributed as follows:" list takes the outcome of the figures before it
         .with_columns(
-            outcome=pl.when(pl.col("outcome").is_null() & pl.col("sentence").str.contains(r"^\s*[•·▪\-*]"))
+            outcome=pl.when(
+                pl.col("outcome").is_null() & pl.col("sentence").str.contains(r"^(?-u:\s)*[•·▪\-*]")
+            )
             .then(pl.col("outcome").forward_fill().over("doc_id"))
             .otherwise(pl.col("outcome"))
         )

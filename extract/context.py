@@ -13,46 +13,48 @@ _MONTHS = (
 )
 # Figures about the whole war, a year or a month: not an incident of this article.
 BACKGROUND = (
-    r"(?i)\bsince (?:the (?:start|beginning|outbreak|onset|eruption) of (?:the |Syria's )?(?:war|conflict|uprising|"
+    r"(?i)(?-u:\b)since (?:the (?:start|beginning|outbreak|onset|eruption) of (?:the |Syria's )?(?:war|conflict|uprising|"
     r"crisis|revolution|civil war|protests)|(?:March |mid-March )?2011|the conflict (?:began|erupted|started)|"
     r"the war (?:began|erupted|started)|that date|then|(?:the (?:start|beginning|end) of )?(?:"
     + _MONTHS
-    + r")\b(?:\s+\d{4})?(?:\s*[,.;:]|\s+[a-z]|$)|"
+    + r")(?-u:\b)(?:(?-u:\s)+(?-u:\d){4})?(?:(?-u:\s)*[,.;:]|(?-u:\s)+[a-z]|$)|"
     r"the (?:start|beginning|end) of (?:the|this|last) year)"
-    r"|\b(?:war|conflict|crisis|uprising|fighting)(?:'s)? (?:has|had|have|that has|which has|that) (?:so far )?(?:killed|left|claimed)"
-    r"|\b(?:killed|dead|died) (?:in|since|during) (?:the|Syria's) (?:war|conflict|civil war|uprising)"
-    r"|\bin (?:" + _MONTHS + r"|\d{4}) alone\b|\bso far this year\b|\b(?:this|last|past) year\b|\bin \d{4}\b"
-    r"|\b(?:between|from) the (?:end|start|beginning|middle) of (?:" + _MONTHS + r")"
-    r"|\bdeath toll (?:of|in) the (?:war|conflict)|\bwar (?:that|which) (?:has )?(?:killed|left)"
-    r"|\bover the (?:past|last) (?:\w+ )?(?:years|months|year)\b|\bin the past (?:\w+ )?(?:years|months)\b"
-    r"|\bsince (?:the (?:start|beginning) of )?the (?:offensive|campaign|operation)\b"
+    r"|(?-u:\b)(?:war|conflict|crisis|uprising|fighting)(?:'s)? (?:has|had|have|that has|which has|that) (?:so far )?(?:killed|left|claimed)"
+    r"|(?-u:\b)(?:killed|dead|died) (?:in|since|during) (?:the|Syria's) (?:war|conflict|civil war|uprising)"
+    r"|(?-u:\b)in (?:"
+    + _MONTHS
+    + r"|(?-u:\d){4}) alone(?-u:\b)|(?-u:\b)so far this year(?-u:\b)|(?-u:\b)(?:this|last|past) year(?-u:\b)|(?-u:\b)in (?-u:\d){4}(?-u:\b)"
+    r"|(?-u:\b)(?:between|from) the (?:end|start|beginning|middle) of (?:" + _MONTHS + r")"
+    r"|(?-u:\b)death toll (?:of|in) the (?:war|conflict)|(?-u:\b)war (?:that|which) (?:has )?(?:killed|left)"
+    r"|(?-u:\b)over the (?:past|last) (?:(?-u:\w)+ )?(?:years|months|year)(?-u:\b)|(?-u:\b)in the past (?:(?-u:\w)+ )?(?:years|months)(?-u:\b)"
+    r"|(?-u:\b)since (?:the (?:start|beginning) of )?the (?:offensive|campaign|operation)(?-u:\b)"
 )
 _TARGET_BEFORE = (
-    r"(?i)(?:\bon|\bagainst|\btargeting|\btargeted|\bhit|\bstruck|\bat|\bpounded|\battacked|\bbombed|"
-    r"\bshelled|\binto|\bfrom|\bover|\bamong|\bkilled|\bkilling|\bkill|\bof|\bbetween|\band|\bversus|\bvs\.?)"
-    r"\s+(?:the\s+|an?\s+|its\s+)?(?:\S+\s+)?$"
+    r"(?i)(?:(?-u:\b)on|(?-u:\b)against|(?-u:\b)targeting|(?-u:\b)targeted|(?-u:\b)hit|(?-u:\b)struck|(?-u:\b)at|(?-u:\b)pounded|(?-u:\b)attacked|(?-u:\b)bombed|"
+    r"(?-u:\b)shelled|(?-u:\b)into|(?-u:\b)from|(?-u:\b)over|(?-u:\b)among|(?-u:\b)killed|(?-u:\b)killing|(?-u:\b)kill|(?-u:\b)of|(?-u:\b)between|(?-u:\b)and|(?-u:\b)versus|(?-u:\b)vs\.?)"
+    r"(?-u:\s)+(?:the(?-u:\s)+|an?(?-u:\s)+|its(?-u:\s)+)?(?:\S+(?-u:\s)+)?$"
 )
 # "IS-held village", "areas controlled by the regime": who holds a place, not who struck it.
-_PLACE_QUALIFIER_AFTER = (
-    r"(?i)^(?:'s)?-?\s?(?:held|controlled|dominated|run|besieged|occupied)\b|^\s+(?:held|controlled)\b"
-)
-_PLACE_QUALIFIER_BEFORE = r"(?i)\b(?:held|controlled|dominated|run|besieged|occupied|stronghold of|territory of|hands of|under)\s+(?:by\s+)?(?:the\s+)?(?:[a-z]+\s+)?$"
+_PLACE_QUALIFIER_AFTER = r"(?i)^(?:'s)?-?(?-u:\s)?(?:held|controlled|dominated|run|besieged|occupied)(?-u:\b)|^(?-u:\s)+(?:held|controlled)(?-u:\b)"
+_PLACE_QUALIFIER_BEFORE = r"(?i)(?-u:\b)(?:held|controlled|dominated|run|besieged|occupied|stronghold of|territory of|hands of|under)(?-u:\s)+(?:by(?-u:\s)+)?(?:the(?-u:\s)+)?(?:[a-z]+(?-u:\s)+)?$"
 # "IS positions", "the Islamic State group's de facto capital Raqa", "Daesh command post": a target
 _TARGET_AFTER = (
-    r"(?i)^(?:'s|s)?\s*(?:group(?:'s|s)?\s+)?(?:de fact\w*\s+)?(?:[a-z]+\s+)?"
+    r"(?i)^(?:'s|s)?(?-u:\s)*(?:group(?:'s|s)?(?-u:\s)+)?(?:de fact(?-u:\w)*(?-u:\s)+)?(?:[a-z]+(?-u:\s)+)?"
     r"(?:stronghold|bastion|capital|bases?|positions?|command|headquarters|oil|training|camps?|hideouts?|"
-    r"targets?|depots?|convoys?|fortifications|facilities|outposts?|checkpoints?)\b"
+    r"targets?|depots?|convoys?|fortifications|facilities|outposts?|checkpoints?)(?-u:\b)"
 )
 # "backed by Russian jets", "supported by Hezbollah": an ally, not the one who acted
-_ALLY_BEFORE = r"(?i)\b(?:backed(?: up)?|supported|aided|assisted|allied|helped|accompanied)\s+(?:by|with|to)\s+(?:the\s+)?(?:\S+\s+)?$"
+_ALLY_BEFORE = r"(?i)(?-u:\b)(?:backed(?: up)?|supported|aided|assisted|allied|helped|accompanied)(?-u:\s)+(?:by|with|to)(?-u:\s)+(?:the(?-u:\s)+)?(?:\S+(?-u:\s)+)?$"
 _AGENT_BEFORE = (
-    r"(?i)(?:\bby|\bblamed|\bblaming|\baccused|\bcarried out by|\bconducted by|\bhands of|"
+    r"(?i)(?:(?-u:\b)by|(?-u:\b)blamed|(?-u:\b)blaming|(?-u:\b)accused|(?-u:\b)carried out by|(?-u:\b)conducted by|(?-u:\b)hands of|"
     # "35 jihadists were killed in clashes with Kurdish fighters": the other side did it
-    r"\b(?:killed|dead|died|lost)\b[^.;]{0,40}\b(?:clashes|fighting|battles|confrontations) (?:with|against))"
-    r"\s+(?:the\s+)?(?:\S+\s+)?$"
+    r"(?-u:\b)(?:killed|dead|died|lost)(?-u:\b)[^.;]{0,40}(?-u:\b)(?:clashes|fighting|battles|confrontations) (?:with|against))"
+    r"(?-u:\s)+(?:the(?-u:\s)+)?(?:\S+(?-u:\s)+)?$"
 )
 # "the Islamic State group claimed responsibility": the strongest attribution an article makes
-RESPONSIBILITY_AFTER = r"(?i)^(?:\s+\S+){0,4}?\s+(?:claimed|has claimed|have claimed|claiming) responsibility"
+RESPONSIBILITY_AFTER = (
+    r"(?i)^(?:(?-u:\s)+\S+){0,4}?(?-u:\s)+(?:claimed|has claimed|have claimed|claiming) responsibility"
+)
 
 
 def claim_sources(sentences: pl.DataFrame) -> pl.DataFrame:
@@ -138,7 +140,9 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             .then(1)
             .otherwise(2)
         )
-        .with_columns(after_from=pl.col("left").str.contains(r"(?i)\b(?:from|of)\s+(?:the\s+)?$"))
+        .with_columns(
+            after_from=pl.col("left").str.contains(r"(?i)(?-u:\b)(?:from|of)(?-u:\s)+(?:the(?-u:\s)+)?$")
+        )
         .select(*keys, "m_start", "m_end", "actor", "role", "after_from")
         .sort([*keys, "m_start"])
     )

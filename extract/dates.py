@@ -36,15 +36,19 @@ _WEEKDAYS = {
     "sunday": 7,
 }
 
-_MDY = rf"(?i)\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b"
-_DMY = rf"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+((?:19|20)\d\d)\b"
-_ISO = r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"
-_MD = rf"(?i)\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b"
-_DM = rf"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\b"
-_MONTH_YEAR = rf"(?i)\b{_MONTH}\s+((?:19|20)\d\d)\b"
-_YEAR = r"(?i)\bin ((?:19|20)\d\d)\b"
-_WEEKDAY = r"(?i)\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-_RELATIVE = r"(?i)\b(yesterday|today|tonight|this morning|last night|overnight|last week|this week|past week|last month)\b"
+_MDY = (
+    rf"(?i)(?-u:\b){_MONTH}(?-u:\s)+(\d{{1,2}})(?:st|nd|rd|th)?,?(?-u:\s)+((?:19|20)(?-u:\d)(?-u:\d))(?-u:\b)"
+)
+_DMY = (
+    rf"(?i)(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th)?(?-u:\s)+{_MONTH},?(?-u:\s)+((?:19|20)(?-u:\d)(?-u:\d))(?-u:\b)"
+)
+_ISO = r"(?-u:\b)((?:19|20)(?-u:\d)(?-u:\d))-(\d(?-u:\d))-(\d(?-u:\d))(?-u:\b)"
+_MD = rf"(?i)(?-u:\b){_MONTH}(?-u:\s)+(\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)"
+_DM = rf"(?i)(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th)?(?-u:\s)+{_MONTH}(?-u:\b)"
+_MONTH_YEAR = rf"(?i)(?-u:\b){_MONTH}(?-u:\s)+((?:19|20)(?-u:\d)(?-u:\d))(?-u:\b)"
+_YEAR = r"(?i)(?-u:\b)in ((?:19|20)(?-u:\d)(?-u:\d))(?-u:\b)"
+_WEEKDAY = r"(?i)(?-u:\b)(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?-u:\b)"
+_RELATIVE = r"(?i)(?-u:\b)(yesterday|today|tonight|this morning|last night|overnight|last week|this week|past week|last month)(?-u:\b)"
 
 
 def _month(col: pl.Expr) -> pl.Expr:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import polars as pl
 
 EVENT_TRIGGER = (
-    r"(?i)\b(?:clash(?:es|ed)?|battles?|fighting|fierce|air ?strikes?|airstrikes?|strikes?|struck|air ?raids?|raids?|"
+    r"(?i)(?-u:\b)(?:clash(?:es|ed)?|battles?|fighting|fierce|air ?strikes?|airstrikes?|strikes?|struck|air ?raids?|raids?|"
     r"shell(?:ing|ed|s)|bombard(?:ment|ed)|explosions?|blasts?|car bombs?|bomb(?:s|ing|ed)?|suicide|attack(?:s|ed)?|"
     r"executed|shot down|downed|ambush(?:ed)?|offensive|assault|barrel bombs?|chemical|mortars?|rockets?|missiles?|"
-    r"sniper|gunfire|opened fire|massacre|killed|killing|dead|died|wounded|injured)\b"
+    r"sniper|gunfire|opened fire|massacre|killed|killing|dead|died|wounded|injured)(?-u:\b)"
 )
-_CLASH = r"(?i)\b(?:clash(?:es|ed)?|battles?|fighting|firefights?|gun battles?|confrontations|skirmishes)\b"
+_CLASH = r"(?i)(?-u:\b)(?:clash(?:es|ed)?|battles?|fighting|firefights?|gun battles?|confrontations|skirmishes)(?-u:\b)"
 
 _SUB_EVENT = {
     "chemical": ("Explosions/Remote violence", "Chemical weapon"),

@@ -18,62 +18,62 @@ _FORCE = (
 ACTORS: list[tuple[str, str]] = [
     (
         "coalition",
-        r"\b(?:U\.?S\.?|American|Western)[- ]led\b|\b(?:international|anti-(?:IS|ISIS|ISIL|Daesh|jihadist)|US|U\.S\.|American|Western)[- ]coalition\b|\bcoalition "
+        r"(?-u:\b)(?:U\.?S\.?|American|Western)[- ]led(?-u:\b)|(?-u:\b)(?:international|anti-(?:IS|ISIS|ISIL|Daesh|jihadist)|US|U\.S\.|American|Western)[- ]coalition(?-u:\b)|(?-u:\b)coalition "
         + _FORCE
-        + r"|(?-i:\b(?:US|U\.S\.|American|French|British) )"
+        + r"|(?-i:(?-u:\b)(?:US|U\.S\.|American|French|British) )"
         + _FORCE
-        + r"|\bPentagon\b|(?-i:\bCJTF)",
+        + r"|(?-u:\b)Pentagon(?-u:\b)|(?-i:(?-u:\b)CJTF)",
     ),
     (
         "turkey",
-        r"\bTurkish(?: |-)(?:army|armed forces|"
+        r"(?-u:\b)Turkish(?: |-)(?:army|armed forces|"
         + _FORCE
-        + r")|\bTurkey\b|\bAnkara\b|\bOperation (?:Olive Branch|Euphrates Shield|Peace Spring)",
+        + r")|(?-u:\b)Turkey(?-u:\b)|(?-u:\b)Ankara(?-u:\b)|(?-u:\b)Operation (?:Olive Branch|Euphrates Shield|Peace Spring)",
     ),
-    ("israel", r"\bIsraeli? ?(?:" + _FORCE + r")?|(?-i:\bIDF\b)"),
+    ("israel", r"(?-u:\b)Israeli? ?(?:" + _FORCE + r")?|(?-i:(?-u:\b)IDF(?-u:\b))"),
     (
         "iran",
-        r"\bHezbollah\b|\bHizbollah\b|\bHizballah\b|\bIran(?:ian)?(?:-backed|-supported)? ?(?:"
+        r"(?-u:\b)Hezbollah(?-u:\b)|(?-u:\b)Hizbollah(?-u:\b)|(?-u:\b)Hizballah(?-u:\b)|(?-u:\b)Iran(?:ian)?(?:-backed|-supported)? ?(?:"
         + _FORCE
-        + r"|Revolutionary Guards?)|(?-i:\bIRGC\b)|\bRevolutionary Guards?\b|\bShiite militia(?:s|men)?\b|\bFatemiyoun\b|\bZainabiyoun\b|\bIraqi militia(?:s|men)?\b|\bIran\b",
+        + r"|Revolutionary Guards?)|(?-i:(?-u:\b)IRGC(?-u:\b))|(?-u:\b)Revolutionary Guards?(?-u:\b)|(?-u:\b)Shiite militia(?:s|men)?(?-u:\b)|(?-u:\b)Fatemiyoun(?-u:\b)|(?-u:\b)Zainabiyoun(?-u:\b)|(?-u:\b)Iraqi militia(?:s|men)?(?-u:\b)|(?-u:\b)Iran(?-u:\b)",
     ),
     (
         "russia",
-        r"\bRussian? ?(?:"
+        r"(?-u:\b)Russian? ?(?:"
         + _FORCE
-        + r"|Defen[cs]e Ministry|Ministry of Defen[cs]e|special forces|ally)|\bRussia\b|\bMoscow\b|\bKremlin\b",
+        + r"|Defen[cs]e Ministry|Ministry of Defen[cs]e|special forces|ally)|(?-u:\b)Russia(?-u:\b)|(?-u:\b)Moscow(?-u:\b)|(?-u:\b)Kremlin(?-u:\b)",
     ),
     (
         "sdf",
-        r"\bSyrian Democratic Forces\b|(?-i:\bSDF\b|\bYPG\b|\bYPJ\b|\bPKK\b|\bPYD\b)|\bKurdish(?:-led)? ?(?:"
+        r"(?-u:\b)Syrian Democratic Forces(?-u:\b)|(?-i:(?-u:\b)SDF(?-u:\b)|(?-u:\b)YPG(?-u:\b)|(?-u:\b)YPJ(?-u:\b)|(?-u:\b)PKK(?-u:\b)|(?-u:\b)PYD(?-u:\b))|(?-u:\b)Kurdish(?:-led)? ?(?:"
         + _FORCE
-        + r"|People's Protection Units|YPG|SDF)|\bPeople's Protection Units\b|\bKurds\b|\bAsayish\b|\bself[- ]administration\b|\bManbij Military Council\b|\bKurdish-led\b",
+        + r"|People's Protection Units|YPG|SDF)|(?-u:\b)People's Protection Units(?-u:\b)|(?-u:\b)Kurds(?-u:\b)|(?-u:\b)Asayish(?-u:\b)|(?-u:\b)self[- ]administration(?-u:\b)|(?-u:\b)Manbij Military Council(?-u:\b)|(?-u:\b)Kurdish-led(?-u:\b)",
     ),
     (
         "islamic_state",
-        r"\bIslamic State\b|(?-i:\bIS\b|\bISIS\b|\bISIL\b|\bDaesh\b|\bDaish\b|\bDAESH\b)|\bDaesh\b",
+        r"(?-u:\b)Islamic State(?-u:\b)|(?-i:(?-u:\b)IS(?-u:\b)|(?-u:\b)ISIS(?-u:\b)|(?-u:\b)ISIL(?-u:\b)|(?-u:\b)Daesh(?-u:\b)|(?-u:\b)Daish(?-u:\b)|(?-u:\b)DAESH(?-u:\b))|(?-u:\b)Daesh(?-u:\b)",
     ),
     (
         "hts",
-        r"\bHa?y+a+'?t? Tahrir (?:al|Al)[- ](?:Sham|Cham)\b|\bTahrir al-Sham\b|(?-i:\bHTS\b)|\b(?:al-|Al-|al |Al )?Nusra\b|\bJabhat (?:al-)?Nusra\b|\bFateh al-Sham\b|\bFatah al-Sham\b|\bal-Qaeda\b|\bAl Qaeda\b|\bal-Qaida\b",
+        r"(?-u:\b)Ha?y+a+'?t? Tahrir (?:al|Al)[- ](?:Sham|Cham)(?-u:\b)|(?-u:\b)Tahrir al-Sham(?-u:\b)|(?-i:(?-u:\b)HTS(?-u:\b))|(?-u:\b)(?:al-|Al-|al |Al )?Nusra(?-u:\b)|(?-u:\b)Jabhat (?:al-)?Nusra(?-u:\b)|(?-u:\b)Fateh al-Sham(?-u:\b)|(?-u:\b)Fatah al-Sham(?-u:\b)|(?-u:\b)al-Qaeda(?-u:\b)|(?-u:\b)Al Qaeda(?-u:\b)|(?-u:\b)al-Qaida(?-u:\b)",
     ),
     (
         "opposition",
-        r"\brebels?\b|\brebel (?:groups?|factions?|fighters?|forces?)\b|\bopposition (?:factions?|fighters?|forces?|groups?|militants?)\b|\b(?:the|armed|Islamist|Islamic|opposition|rebel|militant) factions\b|\bthe factions\b|\bfactions'|\bFree Syrian Army\b|(?-i:\bFSA\b|\bNLF\b|\bSNA\b)|\bNational (?:Front for Liberation|Liberation Front)\b|\bSyrian National Army\b|\bTurkish-backed (?:"
+        r"(?-u:\b)rebels?(?-u:\b)|(?-u:\b)rebel (?:groups?|factions?|fighters?|forces?)(?-u:\b)|(?-u:\b)opposition (?:factions?|fighters?|forces?|groups?|militants?)(?-u:\b)|(?-u:\b)(?:the|armed|Islamist|Islamic|opposition|rebel|militant) factions(?-u:\b)|(?-u:\b)the factions(?-u:\b)|(?-u:\b)factions'|(?-u:\b)Free Syrian Army(?-u:\b)|(?-i:(?-u:\b)FSA(?-u:\b)|(?-u:\b)NLF(?-u:\b)|(?-u:\b)SNA(?-u:\b))|(?-u:\b)National (?:Front for Liberation|Liberation Front)(?-u:\b)|(?-u:\b)Syrian National Army(?-u:\b)|(?-u:\b)Turkish-backed (?:"
         + _FORCE
-        + r"|rebels|factions|opposition)|\bJaish al-Islam\b|\bAhrar al-Sham\b|\bFaylaq al-Rahman\b|\bFree Idlib Army\b|\bJaish al-Izza\b|\bNour al-Din al-Zenki\b|\bJaish al-Fatah\b|\binsurgents?\b|\barmed opposition\b",
+        + r"|rebels|factions|opposition)|(?-u:\b)Jaish al-Islam(?-u:\b)|(?-u:\b)Ahrar al-Sham(?-u:\b)|(?-u:\b)Faylaq al-Rahman(?-u:\b)|(?-u:\b)Free Idlib Army(?-u:\b)|(?-u:\b)Jaish al-Izza(?-u:\b)|(?-u:\b)Nour al-Din al-Zenki(?-u:\b)|(?-u:\b)Jaish al-Fatah(?-u:\b)|(?-u:\b)insurgents?(?-u:\b)|(?-u:\b)armed opposition(?-u:\b)",
     ),
     (
         "syrian_government",
-        r"\bregime\b|\bAssad(?:'s)? (?:"
+        r"(?-u:\b)regime(?-u:\b)|(?-u:\b)Assad(?:'s)? (?:"
         + _FORCE
-        + r"|government|loyalists)|\bgovernment(?:'s)? (?:"
+        + r"|government|loyalists)|(?-u:\b)government(?:'s)? (?:"
         + _FORCE
-        + r")|\bSyrian (?:Arab )?(?:army|government|regime|air force|"
+        + r")|(?-u:\b)Syrian (?:Arab )?(?:army|government|regime|air force|"
         + _FORCE
-        + r")|(?-i:\bSAA\b|\bNDF\b)|\bthe army\b|\barmy (?:troops|units|forces)\b|\bloyalists?\b|\bloyalist (?:"
+        + r")|(?-i:(?-u:\b)SAA(?-u:\b)|(?-u:\b)NDF(?-u:\b))|(?-u:\b)the army(?-u:\b)|(?-u:\b)army (?:troops|units|forces)(?-u:\b)|(?-u:\b)loyalists?(?-u:\b)|(?-u:\b)loyalist (?:"
         + _FORCE
-        + r")|\bpro-(?:regime|government|Assad)\b|\bTiger Forces\b|\bNational Defen[cs]e Forces\b|\bRepublican Guard\b|\bFourth Division\b|\bshabiha\b|\bbarrel bombs?\b",
+        + r")|(?-u:\b)pro-(?:regime|government|Assad)(?-u:\b)|(?-u:\b)Tiger Forces(?-u:\b)|(?-u:\b)National Defen[cs]e Forces(?-u:\b)|(?-u:\b)Republican Guard(?-u:\b)|(?-u:\b)Fourth Division(?-u:\b)|(?-u:\b)shabiha(?-u:\b)|(?-u:\b)barrel bombs?(?-u:\b)",
     ),
 ]
 
@@ -81,107 +81,122 @@ ACTORS: list[tuple[str, str]] = [
 CLAIM_SOURCES: list[tuple[str, str]] = [
     (
         "SOHR",
-        r"\bSyrian Observatory\b|(?-i:\bSOHR\b|\bSORH\b|\bOSDH\b)|\bthe Observatory\b|\b(?:war|Britain-based|UK-based|British-based|London-based|Britain based|UK based) (?:war )?monitor(?:ing group)?\b|\bthe monitor(?:ing group)?\b|\bRami Abdel?[- ]?Rahman\b|\bRami Abdulrahman\b|\bObservatory\b",
+        r"(?-u:\b)Syrian Observatory(?-u:\b)|(?-i:(?-u:\b)SOHR(?-u:\b)|(?-u:\b)SORH(?-u:\b)|(?-u:\b)OSDH(?-u:\b))|(?-u:\b)the Observatory(?-u:\b)|(?-u:\b)(?:war|Britain-based|UK-based|British-based|London-based|Britain based|UK based) (?:war )?monitor(?:ing group)?(?-u:\b)|(?-u:\b)the monitor(?:ing group)?(?-u:\b)|(?-u:\b)Rami Abdel?[- ]?Rahman(?-u:\b)|(?-u:\b)Rami Abdulrahman(?-u:\b)|(?-u:\b)Observatory(?-u:\b)",
     ),
-    ("OCHA", r"\bOffice for the Coordination of Humanitarian Affairs\b|(?-i:\bOCHA\b|\bOcha\b)"),
-    ("UNICEF", r"(?-i:\bUNICEF\b|\bUnicef\b)"),
-    ("UNHCR", r"(?-i:\bUNHCR\b)|\bUN refugee agency\b"),
-    ("WHO", r"\bWorld Health Organi[sz]ation\b|(?-i:\bWHO\b)"),
+    (
+        "OCHA",
+        r"(?-u:\b)Office for the Coordination of Humanitarian Affairs(?-u:\b)|(?-i:(?-u:\b)OCHA(?-u:\b)|(?-u:\b)Ocha(?-u:\b))",
+    ),
+    ("UNICEF", r"(?-i:(?-u:\b)UNICEF(?-u:\b)|(?-u:\b)Unicef(?-u:\b))"),
+    ("UNHCR", r"(?-i:(?-u:\b)UNHCR(?-u:\b))|(?-u:\b)UN refugee agency(?-u:\b)"),
+    ("WHO", r"(?-u:\b)World Health Organi[sz]ation(?-u:\b)|(?-i:(?-u:\b)WHO(?-u:\b))"),
     (
         "UN",
-        r"\bUnited Nations\b|(?-i:\bUN\b|\bU\.N\.)|\bJan Egeland\b|\bde Mistura\b|\bGeir Pedersen\b|\bSecurity Council\b|\bCommission of Inquiry\b",
+        r"(?-u:\b)United Nations(?-u:\b)|(?-i:(?-u:\b)UN(?-u:\b)|(?-u:\b)U\.N\.)|(?-u:\b)Jan Egeland(?-u:\b)|(?-u:\b)de Mistura(?-u:\b)|(?-u:\b)Geir Pedersen(?-u:\b)|(?-u:\b)Security Council(?-u:\b)|(?-u:\b)Commission of Inquiry(?-u:\b)",
     ),
     (
         "SANA",
-        r"(?-i:\bSANA\b|\bSana\b)|\bstate news agency\b|\bstate media\b|\bstate (?:television|TV)\b|\bSyrian (?:state )?(?:TV|television)\b|\bIkhbariya\b|\bofficial (?:Syrian )?news agency\b",
+        r"(?-i:(?-u:\b)SANA(?-u:\b)|(?-u:\b)Sana(?-u:\b))|(?-u:\b)state news agency(?-u:\b)|(?-u:\b)state media(?-u:\b)|(?-u:\b)state (?:television|TV)(?-u:\b)|(?-u:\b)Syrian (?:state )?(?:TV|television)(?-u:\b)|(?-u:\b)Ikhbariya(?-u:\b)|(?-u:\b)official (?:Syrian )?news agency(?-u:\b)",
     ),
     (
         "Russian Defence Ministry",
-        r"\bRussian (?:Defen[cs]e Ministry|Ministry of Defen[cs]e|military|General Staff)\b|\bdefen[cs]e ministry in Moscow\b|\bKonashenkov\b|\bReconciliation Cent(?:er|re)\b|\bthe ministry\b",
+        r"(?-u:\b)Russian (?:Defen[cs]e Ministry|Ministry of Defen[cs]e|military|General Staff)(?-u:\b)|(?-u:\b)defen[cs]e ministry in Moscow(?-u:\b)|(?-u:\b)Konashenkov(?-u:\b)|(?-u:\b)Reconciliation Cent(?:er|re)(?-u:\b)|(?-u:\b)the ministry(?-u:\b)",
     ),
     (
         "Syrian army",
-        r"\bSyrian army (?:said|statement|command)|\barmy (?:general )?command\b|\bmilitary source\b|\barmy statement\b",
+        r"(?-u:\b)Syrian army (?:said|statement|command)|(?-u:\b)army (?:general )?command(?-u:\b)|(?-u:\b)military source(?-u:\b)|(?-u:\b)army statement(?-u:\b)",
     ),
-    ("White Helmets", r"\bWhite Helmets\b|\bcivil defen[cs]e\b|\bSyria Civil Defen[cs]e\b|\brescuers\b"),
-    ("SDF", r"\bSyrian Democratic Forces\b|(?-i:\bSDF\b)"),
+    (
+        "White Helmets",
+        r"(?-u:\b)White Helmets(?-u:\b)|(?-u:\b)civil defen[cs]e(?-u:\b)|(?-u:\b)Syria Civil Defen[cs]e(?-u:\b)|(?-u:\b)rescuers(?-u:\b)",
+    ),
+    ("SDF", r"(?-u:\b)Syrian Democratic Forces(?-u:\b)|(?-i:(?-u:\b)SDF(?-u:\b))"),
     (
         "US-led coalition",
-        r"\bcoalition (?:said|statement|spokesman)\b|(?-i:\bCJTF\b|\bCENTCOM\b)|\bPentagon\b|\bCentral Command\b",
+        r"(?-u:\b)coalition (?:said|statement|spokesman)(?-u:\b)|(?-i:(?-u:\b)CJTF(?-u:\b)|(?-u:\b)CENTCOM(?-u:\b))|(?-u:\b)Pentagon(?-u:\b)|(?-u:\b)Central Command(?-u:\b)",
     ),
     (
         "Turkish Defence Ministry",
-        r"\bTurkish (?:Defen[cs]e Ministry|military|army|General Staff|armed forces)\b",
+        r"(?-u:\b)Turkish (?:Defen[cs]e Ministry|military|army|General Staff|armed forces)(?-u:\b)",
     ),
-    ("Anadolu Agency", r"\bAnadolu\b"),
-    ("Israeli military", r"\bIsraeli (?:army|military)\b|(?-i:\bIDF\b)"),
-    ("Amaq", r"\bAmaq\b"),
-    ("ICRC", r"\bInternational Committee of the Red Cross\b|(?-i:\bICRC\b)|\bRed Cross\b"),
-    ("SARC", r"\bRed Crescent\b|(?-i:\bSARC\b)"),
-    ("MSF", r"\bDoctors Without Borders\b|(?-i:\bMSF\b)|\bMedecins Sans Frontieres\b"),
-    ("SAMS", r"\bSyrian American Medical Society\b|(?-i:\bSAMS\b)"),
-    ("SNHR", r"\bSyrian Network for Human Rights\b|(?-i:\bSNHR\b)"),
-    ("VDC", r"\bViolations Documentation Cent(?:er|re)\b|(?-i:\bVDC\b)"),
-    ("LCC", r"\bLocal Coordination Committees\b|(?-i:\bLCC\b)"),
-    ("Human Rights Watch", r"\bHuman Rights Watch\b|(?-i:\bHRW\b)"),
-    ("Amnesty International", r"\bAmnesty International\b"),
-    ("Free Idlib Army", r"\bFree Idlib Army\b"),
-    ("Jaish al-Islam", r"\bJaish al-Islam\b"),
-    ("activists", r"\bactivists?\b"),
+    ("Anadolu Agency", r"(?-u:\b)Anadolu(?-u:\b)"),
+    ("Israeli military", r"(?-u:\b)Israeli (?:army|military)(?-u:\b)|(?-i:(?-u:\b)IDF(?-u:\b))"),
+    ("Amaq", r"(?-u:\b)Amaq(?-u:\b)"),
+    (
+        "ICRC",
+        r"(?-u:\b)International Committee of the Red Cross(?-u:\b)|(?-i:(?-u:\b)ICRC(?-u:\b))|(?-u:\b)Red Cross(?-u:\b)",
+    ),
+    ("SARC", r"(?-u:\b)Red Crescent(?-u:\b)|(?-i:(?-u:\b)SARC(?-u:\b))"),
+    (
+        "MSF",
+        r"(?-u:\b)Doctors Without Borders(?-u:\b)|(?-i:(?-u:\b)MSF(?-u:\b))|(?-u:\b)Medecins Sans Frontieres(?-u:\b)",
+    ),
+    ("SAMS", r"(?-u:\b)Syrian American Medical Society(?-u:\b)|(?-i:(?-u:\b)SAMS(?-u:\b))"),
+    ("SNHR", r"(?-u:\b)Syrian Network for Human Rights(?-u:\b)|(?-i:(?-u:\b)SNHR(?-u:\b))"),
+    ("VDC", r"(?-u:\b)Violations Documentation Cent(?:er|re)(?-u:\b)|(?-i:(?-u:\b)VDC(?-u:\b))"),
+    ("LCC", r"(?-u:\b)Local Coordination Committees(?-u:\b)|(?-i:(?-u:\b)LCC(?-u:\b))"),
+    ("Human Rights Watch", r"(?-u:\b)Human Rights Watch(?-u:\b)|(?-i:(?-u:\b)HRW(?-u:\b))"),
+    ("Amnesty International", r"(?-u:\b)Amnesty International(?-u:\b)"),
+    ("Free Idlib Army", r"(?-u:\b)Free Idlib Army(?-u:\b)"),
+    ("Jaish al-Islam", r"(?-u:\b)Jaish al-Islam(?-u:\b)"),
+    ("activists", r"(?-u:\b)activists?(?-u:\b)"),
     (
         "medical sources",
-        r"\bmedics?\b|\bmedical (?:sources?|workers?|officials?)\b|\bdoctors?\b|\bhospital (?:sources?|officials?|director)\b",
+        r"(?-u:\b)medics?(?-u:\b)|(?-u:\b)medical (?:sources?|workers?|officials?)(?-u:\b)|(?-u:\b)doctors?(?-u:\b)|(?-u:\b)hospital (?:sources?|officials?|director)(?-u:\b)",
     ),
-    ("residents", r"\bresidents? said\b|\bwitnesses\b"),
+    ("residents", r"(?-u:\b)residents? said(?-u:\b)|(?-u:\b)witnesses(?-u:\b)"),
 ]
 
 REPORTING = (
-    r"\b(?:said|says|saying|say|reported|reports|reporting|according to|documented|announced|"
+    r"(?-u:\b)(?:said|says|saying|say|reported|reports|reporting|according to|documented|announced|"
     r"stated|told|tells|confirmed|claimed|claims|added|adding|cited|citing|quoted|statement|estimated|"
-    r"recorded|counted|tally|toll|monitored|monitor|warned|noted)\b"
+    r"recorded|counted|tally|toll|monitored|monitor|warned|noted)(?-u:\b)"
 )
 # "it said", "the source said": the figure belongs to whoever was last named as a source.
 ANAPHORIC_CLAIM = (
-    r"\b(?:it|he|she|they|the (?:report|source|group|monitor|ministry|agency|observatory|NGO|"
+    r"(?-u:\b)(?:it|he|she|they|the (?:report|source|group|monitor|ministry|agency|observatory|NGO|"
     r"organi[sz]ation|statement|body|office|spokesman|official|Britain-based group|UK-based group))"
-    r" (?:said|added|reported|says|stated|noted)\b|\bthe same source\b|\baccording to the (?:report|source|group|monitor)\b"
+    r" (?:said|added|reported|says|stated|noted)(?-u:\b)|(?-u:\b)the same source(?-u:\b)|(?-u:\b)according to the (?:report|source|group|monitor)(?-u:\b)"
 )
 
 # Method, in order of precedence when a sentence names several.
 METHODS: list[tuple[str, str]] = [
     (
         "chemical",
-        r"\bchemical\b|\bchlorine\b|\bsarin\b|\btoxic gas(?:es)?\b|\bpoison(?:ous)? gas\b|\bnerve (?:agent|gas)\b|\bgas attack\b|\bmustard gas\b|\btoxic (?:chemicals?|substances?)\b|\bsuffocation\b",
+        r"(?-u:\b)chemical(?-u:\b)|(?-u:\b)chlorine(?-u:\b)|(?-u:\b)sarin(?-u:\b)|(?-u:\b)toxic gas(?:es)?(?-u:\b)|(?-u:\b)poison(?:ous)? gas(?-u:\b)|(?-u:\b)nerve (?:agent|gas)(?-u:\b)|(?-u:\b)gas attack(?-u:\b)|(?-u:\b)mustard gas(?-u:\b)|(?-u:\b)toxic (?:chemicals?|substances?)(?-u:\b)|(?-u:\b)suffocation(?-u:\b)",
     ),
-    ("suicide_bombing", r"\bsuicide\b|\bself-detonat"),
-    ("barrel_bomb", r"\bbarrel[- ]bombs?\b|\bexplosive barrels?\b|\bbarrels? bombs?\b"),
+    ("suicide_bombing", r"(?-u:\b)suicide(?-u:\b)|(?-u:\b)self-detonat"),
+    (
+        "barrel_bomb",
+        r"(?-u:\b)barrel[- ]bombs?(?-u:\b)|(?-u:\b)explosive barrels?(?-u:\b)|(?-u:\b)barrels? bombs?(?-u:\b)",
+    ),
     (
         "execution",
-        r"\bexecut(?:ed|ion|ions|ing)\b|\bbeheaded\b|\bbeheading\b|\bfiring squad\b|\bsummarily killed\b|\bcrucified\b",
+        r"(?-u:\b)execut(?:ed|ion|ions|ing)(?-u:\b)|(?-u:\b)beheaded(?-u:\b)|(?-u:\b)beheading(?-u:\b)|(?-u:\b)firing squad(?-u:\b)|(?-u:\b)summarily killed(?-u:\b)|(?-u:\b)crucified(?-u:\b)",
     ),
     (
         "airstrike",
-        r"\bair ?strikes?\b|\bairstrikes?\b|\bair ?raids?\b|\bwarplanes?\b|\bwar planes?\b|\bjets?\b|\baircraft\b|\bhelicopters?\b|\baerial\b|\bair force\b|\bsorties\b|\bdrones?\b|\bbombing raids?\b|\bair bombardment\b|\bair attacks?\b|\bairstrike\b|\bair-strikes?\b|\braids?\b|\bbombed\b|\bplanes?\b",
+        r"(?-u:\b)air ?strikes?(?-u:\b)|(?-u:\b)airstrikes?(?-u:\b)|(?-u:\b)air ?raids?(?-u:\b)|(?-u:\b)warplanes?(?-u:\b)|(?-u:\b)war planes?(?-u:\b)|(?-u:\b)jets?(?-u:\b)|(?-u:\b)aircraft(?-u:\b)|(?-u:\b)helicopters?(?-u:\b)|(?-u:\b)aerial(?-u:\b)|(?-u:\b)air force(?-u:\b)|(?-u:\b)sorties(?-u:\b)|(?-u:\b)drones?(?-u:\b)|(?-u:\b)bombing raids?(?-u:\b)|(?-u:\b)air bombardment(?-u:\b)|(?-u:\b)air attacks?(?-u:\b)|(?-u:\b)airstrike(?-u:\b)|(?-u:\b)air-strikes?(?-u:\b)|(?-u:\b)raids?(?-u:\b)|(?-u:\b)bombed(?-u:\b)|(?-u:\b)planes?(?-u:\b)",
     ),
     (
         "shelling",
-        r"\bshell(?:s|ing|ed)?\b|\bartillery\b|\bmortars?\b|\brockets?\b|\bmissiles?\b|\bbombardment\b|\bbombarded\b|\bprojectiles?\b|\bGrad\b|\bcannons?\b|\btank fire\b|\bhell cannon\b|\bshelled\b",
+        r"(?-u:\b)shell(?:s|ing|ed)?(?-u:\b)|(?-u:\b)artillery(?-u:\b)|(?-u:\b)mortars?(?-u:\b)|(?-u:\b)rockets?(?-u:\b)|(?-u:\b)missiles?(?-u:\b)|(?-u:\b)bombardment(?-u:\b)|(?-u:\b)bombarded(?-u:\b)|(?-u:\b)projectiles?(?-u:\b)|(?-u:\b)Grad(?-u:\b)|(?-u:\b)cannons?(?-u:\b)|(?-u:\b)tank fire(?-u:\b)|(?-u:\b)hell cannon(?-u:\b)|(?-u:\b)shelled(?-u:\b)",
     ),
     (
         "explosive_device",
-        r"\bcar[- ]bombs?\b|\bbombs?\b|\bexplosions?\b|\bexplosive(?:s| device)?\b|\b(?-i:IEDs?)\b|\blandmines?\b|\bmines?\b|\bblasts?\b|\bbooby[- ]trapped\b|\bbombings?\b|\bexploded\b|\bdetonated\b",
+        r"(?-u:\b)car[- ]bombs?(?-u:\b)|(?-u:\b)bombs?(?-u:\b)|(?-u:\b)explosions?(?-u:\b)|(?-u:\b)explosive(?:s| device)?(?-u:\b)|(?-u:\b)(?-i:IEDs?)(?-u:\b)|(?-u:\b)landmines?(?-u:\b)|(?-u:\b)mines?(?-u:\b)|(?-u:\b)blasts?(?-u:\b)|(?-u:\b)booby[- ]trapped(?-u:\b)|(?-u:\b)bombings?(?-u:\b)|(?-u:\b)exploded(?-u:\b)|(?-u:\b)detonated(?-u:\b)",
     ),
     (
         "gunfire",
-        r"\bsnipers?\b|\bgunfire\b|\bshot dead\b|\bshooting\b|\bopened fire\b|\bgunmen\b|\bbullets?\b|\bshot\b|\bgunshots?\b|\bambush(?:ed)?\b",
+        r"(?-u:\b)snipers?(?-u:\b)|(?-u:\b)gunfire(?-u:\b)|(?-u:\b)shot dead(?-u:\b)|(?-u:\b)shooting(?-u:\b)|(?-u:\b)opened fire(?-u:\b)|(?-u:\b)gunmen(?-u:\b)|(?-u:\b)bullets?(?-u:\b)|(?-u:\b)shot(?-u:\b)|(?-u:\b)gunshots?(?-u:\b)|(?-u:\b)ambush(?:ed)?(?-u:\b)",
     ),
     (
         "airstrike",
-        r"\bdrop(?:s|ped|ping)? (?:a |an )?(?:\w+ )?bombs?\b",
+        r"(?-u:\b)drop(?:s|ped|ping)? (?:a |an )?(?:\w+ )?bombs?(?-u:\b)",
     ),
     (
         "siege",
-        r"\bsiege\b|\bbesieged\b|\bstarvation\b|\bstarved\b|\bmalnutrition\b|\bhunger\b|\black of (?:food|medicine|medical care)\b",
+        r"(?-u:\b)siege(?-u:\b)|(?-u:\b)besieged(?-u:\b)|(?-u:\b)starvation(?-u:\b)|(?-u:\b)starved(?-u:\b)|(?-u:\b)malnutrition(?-u:\b)|(?-u:\b)hunger(?-u:\b)|(?-u:\b)lack of (?:food|medicine|medical care)(?-u:\b)",
     ),
 ]
 

@@ -17,8 +17,8 @@ from extract.territory import CAPTURE, find_territory
 KEYS = ["doc_id", "sentence_idx"]
 LEAD_SENTENCES = 4  # title + the first sentences: where the article's principal incident is told
 REST_ARE_FIGHTERS = (
-    r"(?i)\bthe (?:rest|remainder|remaining|others?)\b[^.;]{0,60}?\bwere\b[^.;]{0,40}?"
-    r"\b(?:fighters|militants|jihadists|jihadis|soldiers|troops|combatants|rebels|members|gunmen)\b"
+    r"(?i)(?-u:\b)the (?:rest|remainder|remaining|others?)(?-u:\b)[^.;]{0,60}?(?-u:\b)were(?-u:\b)[^.;]{0,40}?"
+    r"(?-u:\b)(?:fighters|militants|jihadists|jihadis|soldiers|troops|combatants|rebels|members|gunmen)(?-u:\b)"
 )
 WAR_TOTAL = 50_000  # a death toll this large is about the war, not one incident
 

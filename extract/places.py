@@ -30,16 +30,16 @@ _KIND_RANK = {
     "region": 6,
     "governorate": 7,
 }
-_REGION_AFTER = r"(?i)^\s*(?:'s\s+)?(?:province|governorate|countryside|region|suburbs|outskirts|rural areas|area|countryside's)\b"
-_REGION_BEFORE = r"(?i)(?:\brural|\bcountryside of(?: the)?|\bprovince of|\bgovernorate of|\bsuburbs of|\boutskirts of the province of)\s*$"
+_REGION_AFTER = r"(?i)^(?-u:\s)*(?:'s(?-u:\s)+)?(?:province|governorate|countryside|region|suburbs|outskirts|rural areas|area|countryside's)(?-u:\b)"
+_REGION_BEFORE = r"(?i)(?:(?-u:\b)rural|(?-u:\b)countryside of(?: the)?|(?-u:\b)province of|(?-u:\b)governorate of|(?-u:\b)suburbs of|(?-u:\b)outskirts of the province of)(?-u:\s)*$"
 _NEAR_BEFORE = (
-    r"(?i)(?:\bnear|\bnearby|\bclose to|\boutskirts of|\bvicinity of|\baround|\b(?:north|south|east|west|"
-    r"northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west)(?:ern)? of|\bkm from|"
-    r"\bkilometres from|\bkilometers from|\bmiles from|\bedge of|\bentrance of|\bfrom)\s*(?:the\s+)?(?:town of\s+|city of\s+|village of\s+)?$"
+    r"(?i)(?:(?-u:\b)near|(?-u:\b)nearby|(?-u:\b)close to|(?-u:\b)outskirts of|(?-u:\b)vicinity of|(?-u:\b)around|(?-u:\b)(?:north|south|east|west|"
+    r"northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west)(?:ern)? of|(?-u:\b)km from|"
+    r"(?-u:\b)kilometres from|(?-u:\b)kilometers from|(?-u:\b)miles from|(?-u:\b)edge of|(?-u:\b)entrance of|(?-u:\b)from)(?-u:\s)*(?:the(?-u:\s)+)?(?:town of(?-u:\s)+|city of(?-u:\s)+|village of(?-u:\s)+)?$"
 )
 _UNKNOWN_PLACE = (
-    r"\b(?:town|village|city|neighbo(?:u)?rhood|district|suburb|hamlet|area) of "
-    r"(?-i:(?:al-|Al-|el-|El-|ar-|as-|ash-)?[A-Z][\w'’]+(?:[- ](?:al-|Al-|el-)?[A-Z][\w'’]+){0,3})"
+    r"(?-u:\b)(?:town|village|city|neighbo(?:u)?rhood|district|suburb|hamlet|area) of "
+    r"(?-i:(?:al-|Al-|el-|El-|ar-|as-|ash-)?[A-Z][A-Za-z0-9_'’]+(?:[- ](?:al-|Al-|el-)?[A-Z][A-Za-z0-9_'’]+){0,3})"
 )
 
 
@@ -47,15 +47,15 @@ def _key(name: pl.Expr) -> pl.Expr:
     return (
         name.str.to_lowercase()
         .str.replace_all(r"['’‘`ʿʾ]", "")
-        .str.replace_all(r"[-\s]+", " ")
+        .str.replace_all(r"[- \t\n\r\f]+", " ")
         .str.strip_chars()
     )
 
 
 # A run of capitalised words with Arabic article/connector words between them: where place names are.
 _CONNECT = r"(?:al|el|Al|El|ez|ar|as|ash|ad|at|az|an|um|Um|umm|bin|ibn|wa)"
-_RUN = rf"(?:{_CONNECT}[-‐ ])?[A-Z][\w'’]*(?:[-\s]+(?:{_CONNECT}[-\s]+)*[A-Z][\w'’]*)*"
-_TOKEN = r"[^\s\-‐]+"
+_RUN = rf"(?:{_CONNECT}[-‐ ])?[A-Z][A-Za-z0-9_'’]*(?:[- \t\n\r\f]+(?:{_CONNECT}[- \t\n\r\f]+)*[A-Z][A-Za-z0-9_'’]*)*"
+_TOKEN = r"[^ \t\n\r\f\-‐]+"
 MAX_NGRAM = 5
 
 
@@ -64,15 +64,16 @@ def _candidates(sentences: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     runs = find_spans(sentences, "sentence", _RUN, keys).rename({"match": "run", "m_start": "r_start"})
     runs = runs.with_row_index("run_id").select("run_id", *keys, "run", "r_start")
     tokens = find_spans(runs, "run", _TOKEN, ["run_id"]).sort(["run_id", "m_start"])
+    # tokens of a run are contiguous rows: a window is valid while the run id stays the same
     windows = []
     for n in range(1, MAX_NGRAM + 1):
-        parts = [pl.col("match").shift(-k).over("run_id") for k in range(n)]
+        same_run = pl.col("run_id").shift(-(n - 1)) == pl.col("run_id")
         windows.append(
             tokens.with_columns(
-                text=pl.concat_str(parts, separator=" "),
-                w_end=pl.col("m_end").shift(-(n - 1)).over("run_id"),
+                text=pl.concat_str([pl.col("match").shift(-k) for k in range(n)], separator=" "),
+                w_end=pl.col("m_end").shift(-(n - 1)),
                 n_tokens=pl.lit(n),
-            ).filter(pl.col("text").is_not_null())
+            ).filter(same_run.fill_null(False))
         )
     grams = pl.concat(windows).join(runs, on="run_id")
     return grams.select(
@@ -168,13 +169,13 @@ def find_places(sentences: pl.DataFrame) -> pl.DataFrame:
         pl.col("admin1").is_not_null()
         # "Damascus regime forces", "recaptured by Damascus": the capital names the government
         & ~pl.col("right").str.contains(
-            r"(?i)^\s*(?:'s\s+)?(?:regime|government|authorities|forces|troops)\b"
+            r"(?i)^(?-u:\s)*(?:'s(?-u:\s)+)?(?:regime|government|authorities|forces|troops)(?-u:\b)"
         )
-        & ~pl.col("left").str.contains(r"(?i)\bby\s+$")
+        & ~pl.col("left").str.contains(r"(?i)(?-u:\b)by(?-u:\s)+$")
     )
     unknown = (
         find_spans(sentences, "sentence", _UNKNOWN_PLACE, keys)
-        .with_columns(location_name=pl.col("match").str.replace(r"^\w+ of ", ""))
+        .with_columns(location_name=pl.col("match").str.replace(r"^(?-u:\w)+ of ", ""))
         .with_columns(key=_key(pl.col("location_name")))
         .join(table.select("key"), on="key", how="anti")
         .join(sentences.select(*keys, "s_start"), on=keys)

@@ -60,8 +60,8 @@ _SMALL = (
     "sixteen|seventeen|eighteen|nineteen"
 )
 _WORD_NUMBER = rf"(?:(?:{_TENS})(?:[- ](?:{_SMALL}))?|a dozen|{_SMALL}|a|an)"
-_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
-_MULT = r"(?:\s+(?:hundred|thousand|million))"
+_DIGITS = r"(?-u:\d){1,3}(?:,(?-u:\d){3})+|(?-u:\d)+(?:\.(?-u:\d)+)?"
+_MULT = r"(?:(?-u:\s)+(?:hundred|thousand|million))"
 NUMBER = rf"(?:(?:{_DIGITS}){_MULT}?|{_WORD_NUMBER}{_MULT}?)"
 
 _VAGUE = {
@@ -89,27 +89,27 @@ MODIFIER = rf"(?:{_AT_LEAST}|{_AT_MOST}|{_ABOUT})"
 
 # The full quantity phrase; used inside larger patterns, so no capture groups.
 QUANTITY = (
-    rf"(?:between\s+{NUMBER}\s+and\s+{NUMBER}"
-    rf"|(?:{_DIGITS})\s*(?:-|–)\s*(?:{_DIGITS})|{NUMBER}\s+to\s+{NUMBER}"
-    rf"|(?:{MODIFIER}\s+)?(?:{VAGUE}(?:\s+of)?|{NUMBER}\+?))"
+    rf"(?:between(?-u:\s)+{NUMBER}(?-u:\s)+and(?-u:\s)+{NUMBER}"
+    rf"|(?:{_DIGITS})(?-u:\s)*(?:-|–)(?-u:\s)*(?:{_DIGITS})|{NUMBER}(?-u:\s)+to(?-u:\s)+{NUMBER}"
+    rf"|(?:{MODIFIER}(?-u:\s)+)?(?:{VAGUE}(?:(?-u:\s)+of)?|{NUMBER}\+?))"
 )
 
 
 def _number_value(text: pl.Expr) -> pl.Expr:
     """Value of one NUMBER phrase (lower-case) as Int64; null when it is not a number."""
     digits = text.str.extract(rf"^({_DIGITS})").str.replace_all(",", "").cast(pl.Float64, strict=False)
-    first = text.str.extract(rf"^({_TENS}|{_SMALL}|a dozen|dozen|a|an)\b")
-    second = text.str.extract(rf"^(?:{_TENS})[- ]({_SMALL})\b")
+    first = text.str.extract(rf"^({_TENS}|{_SMALL}|a dozen|dozen|a|an)(?-u:\b)")
+    second = text.str.extract(rf"^(?:{_TENS})[- ]({_SMALL})(?-u:\b)")
     words = (
         first.replace_strict(UNITS, default=None, return_dtype=pl.Int64)
         + pl.coalesce(second.replace_strict(UNITS, default=None, return_dtype=pl.Int64), pl.lit(0))
     ).cast(pl.Float64)
     mult = (
-        pl.when(text.str.contains(r"\bmillion$"))
+        pl.when(text.str.contains(r"(?-u:\b)million$"))
         .then(1_000_000)
-        .when(text.str.contains(r"\bthousand$"))
+        .when(text.str.contains(r"(?-u:\b)thousand$"))
         .then(1_000)
-        .when(text.str.contains(r"\bhundred$"))
+        .when(text.str.contains(r"(?-u:\b)hundred$"))
         .then(100)
         .otherwise(1)
     )
@@ -120,15 +120,15 @@ def _number_value(text: pl.Expr) -> pl.Expr:
 
 def parse_quantity(text: pl.Expr) -> pl.Expr:
     """Struct (count_low, count_best, count_high) of a QUANTITY phrase, per the table above."""
-    t = text.str.to_lowercase().str.strip_chars().str.replace_all(r"\s+", " ")
+    t = text.str.to_lowercase().str.strip_chars().str.replace_all(r"(?-u:\s)+", " ")
     rng = t.str.extract_groups(
-        rf"^(?:between ({NUMBER}) and ({NUMBER})|({_DIGITS})\s*(?:-|–)\s*({_DIGITS})|({NUMBER}) to ({NUMBER}))$"
+        rf"^(?:between ({NUMBER}) and ({NUMBER})|({_DIGITS})(?-u:\s)*(?:-|–)(?-u:\s)*({_DIGITS})|({NUMBER}) to ({NUMBER}))$"
     )
     r_lo = pl.coalesce(*(_number_value(rng.struct.field(str(i))) for i in (1, 3, 5)))
     # "1990-95" style spans are written low to high; a reversed pair is read as its own order
     r_hi = pl.max_horizontal(r_lo, pl.coalesce(*(_number_value(rng.struct.field(str(i))) for i in (2, 4, 6))))
-    modifier = t.str.extract(rf"^({MODIFIER})\s")
-    core = t.str.replace(rf"^{MODIFIER}\s+", "").str.replace(r"\s+of$", "").str.strip_chars("+ ")
+    modifier = t.str.extract(rf"^({MODIFIER})(?-u:\s)")
+    core = t.str.replace(rf"^{MODIFIER}(?-u:\s)+", "").str.replace(r"(?-u:\s)+of$", "").str.strip_chars("+ ")
     vague = core.str.extract(rf"^({VAGUE})$")
     v_lo = vague.replace_strict({k: v[0] for k, v in _VAGUE.items()}, default=None, return_dtype=pl.Int64)
     v_hi = vague.replace_strict({k: v[1] for k, v in _VAGUE.items()}, default=None, return_dtype=pl.Int64)

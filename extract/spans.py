@@ -79,9 +79,10 @@ def split_sentences(docs: pl.DataFrame) -> pl.DataFrame:
     )
     pieces = (
         docs.select("doc_id", marked.str.split(_MARK).alias("piece"))
-        .explode("piece")
-        .with_columns(n=pl.col("piece").str.len_chars())
-        .with_columns(p_start=(pl.col("n").cum_sum() - pl.col("n")).over("doc_id"))
+        .with_columns(p_end=pl.col("piece").list.eval(pl.element().str.len_chars().cast(pl.Int64).cum_sum()))
+        .explode(["piece", "p_end"])
+        .with_columns(n=pl.col("piece").str.len_chars().cast(pl.Int64))
+        .with_columns(p_start=pl.col("p_end") - pl.col("n"))
     )
     stripped = pl.col("piece").str.strip_chars()
     lead = pl.col("n") - pl.col("piece").str.strip_chars_start().str.len_chars()
@@ -93,7 +94,15 @@ def split_sentences(docs: pl.DataFrame) -> pl.DataFrame:
         .with_columns(s_end=pl.col("s_start") + pl.col("sentence").str.len_chars())
         .filter(pl.col("sentence").str.len_chars() > 0)
         .unique(["doc_id", "sentence"], keep="first", maintain_order=True)
-        .with_columns(sentence_idx=pl.int_range(pl.len()).over("doc_id").cast(pl.Int64))
+        .with_columns(_row=pl.int_range(pl.len(), dtype=pl.Int64))
+        # rows of a document are contiguous: index = row - the document's first row
+        .with_columns(
+            sentence_idx=pl.col("_row")
+            - pl.when(pl.col("doc_id") != pl.col("doc_id").shift(1).fill_null(""))
+            .then(pl.col("_row"))
+            .otherwise(None)
+            .forward_fill()
+        )
     )
     return sentences.select(
         "doc_id",
@@ -121,24 +130,23 @@ def find_spans(frame: pl.DataFrame, column: str, pattern: str, keys: list[str]) 
                 "match_rank": pl.Int64,
             }
         )
-    pieces = (
-        hits.select(
-            *keys,
-            pl.col(column).str.replace_all(pattern, f"{_MARK}$0{_MARK}").str.split(_MARK).alias("match"),
-        )
-        .with_row_index("_row")
-        .explode("match")
-        .with_columns(
-            _i=pl.int_range(pl.len()).over("_row"),
-            _n=pl.col("match").str.len_chars().cast(pl.Int64),
-        )
-        .with_columns(m_start=(pl.col("_n").cum_sum() - pl.col("_n")).over("_row"))
+    # list-wise lengths and running ends, then keep the odd pieces (the matches) before exploding:
+    # no per-group window over millions of tiny groups
+    parts = pl.col(column).str.replace_all(pattern, f"{_MARK}$0{_MARK}").str.split(_MARK)
+    lists = hits.select(*keys, parts.alias("parts")).with_columns(
+        ends=pl.col("parts").list.eval(pl.element().str.len_chars().cast(pl.Int64).cum_sum()),
     )
     return (
-        pieces.filter(pl.col("_i") % 2 == 1)
+        lists.select(
+            *keys,
+            match=pl.col("parts").list.gather_every(2, offset=1),
+            m_end=pl.col("ends").list.gather_every(2, offset=1),
+            match_rank=pl.int_ranges(0, pl.col("parts").list.len() // 2),
+        )
+        .explode(["match", "m_end", "match_rank"])
         .with_columns(
-            m_end=pl.col("m_start") + pl.col("_n"),
-            match_rank=(pl.col("_i") // 2).cast(pl.Int64),
+            m_start=pl.col("m_end") - pl.col("match").str.len_chars().cast(pl.Int64),
+            match_rank=pl.col("match_rank").cast(pl.Int64),
         )
         .select(*keys, "match", "m_start", "m_end", "match_rank")
     )

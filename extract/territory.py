@@ -7,18 +7,22 @@ import polars as pl
 from extract.quantities import QUANTITY, parse_quantity
 
 CAPTURE = (
-    r"(?i)\b(?:captur(?:ed|e|ing)|seiz(?:ed|e|ing)|t(?:ook|aken|ake|aking) (?:full |complete |back )?control|"
+    r"(?i)(?-u:\b)(?:captur(?:ed|e|ing)|seiz(?:ed|e|ing)|t(?:ook|aken|ake|aking) (?:full |complete |back )?control|"
     r"gain(?:ed|ing) control|recaptur(?:ed|e|ing)|ret(?:ook|aken|ake)|regain(?:ed|ing)|recover(?:ed|ing)|"
     r"took over|overr?an|stormed|liberat(?:ed|ing)|wrested|fell to|entered|took|made advances|advanced into|"
-    r"secured|withdrew from|pulled out of|lost control)\b"
+    r"secured|withdrew from|pulled out of|lost control)(?-u:\b)"
 )
-_ATTEMPT = r"(?i)\b(?:attempt(?:ed|ing|s)?|tr(?:y|ied|ying) to|seeking to|seek to|aim(?:ed|ing|s)? to|bid to|in order to|plans? to|failed to|would|could)\b[^.]{0,40}$"
-_LOSS = r"(?i)\b(?:withdrew from|pulled out of|lost control|fell to)\b"
-_AREA = r"(?i)\b(" + QUANTITY + r")\s*(square kilometers|square kilometres|sq km|km2|km²|square miles)\b"
-_COUNT = (
-    r"(?i)\b("
+_ATTEMPT = r"(?i)(?-u:\b)(?:attempt(?:ed|ing|s)?|tr(?:y|ied|ying) to|seeking to|seek to|aim(?:ed|ing|s)? to|bid to|in order to|plans? to|failed to|would|could)(?-u:\b)[^.]{0,40}$"
+_LOSS = r"(?i)(?-u:\b)(?:withdrew from|pulled out of|lost control|fell to)(?-u:\b)"
+_AREA = (
+    r"(?i)(?-u:\b)("
     + QUANTITY
-    + r")\s+(?:(?:towns?|villages?|hamlets?|localities|settlements|hills?|areas|positions|neighbo(?:u)?rhoods|farms)(?:\s+(?:and|or)\s+)?)+\b"
+    + r")(?-u:\s)*(square kilometers|square kilometres|sq km|km2|km²|square miles)(?-u:\b)"
+)
+_COUNT = (
+    r"(?i)(?-u:\b)("
+    + QUANTITY
+    + r")(?-u:\s)+(?:(?:towns?|villages?|hamlets?|localities|settlements|hills?|areas|positions|neighbo(?:u)?rhoods|farms)(?:(?-u:\s)+(?:and|or)(?-u:\s)+)?)+(?-u:\b)"
 )
 
 

@@ -19,10 +19,24 @@ def seeds(seeds_run: CliRun) -> CliRun:
 
 def casualties(run: CliRun, doc_id: str) -> list[dict[str, object]]:
     cols = [
-        "casualty_id", "outcome", "victim_group", "victim_actor", "count_low", "count_best", "count_high",
-        "quantity_text", "parent_casualty_id", "claim_source", "is_background", "evidence", "char_start", "char_end",
+        "casualty_id",
+        "outcome",
+        "victim_group",
+        "victim_actor",
+        "count_low",
+        "count_best",
+        "count_high",
+        "quantity_text",
+        "parent_casualty_id",
+        "claim_source",
+        "is_background",
+        "evidence",
+        "char_start",
+        "char_end",
     ]
-    rows = run.query(f"select {', '.join(cols)} from marts.fct_casualties where doc_id = ? order by char_start", [doc_id])
+    rows = run.query(
+        f"select {', '.join(cols)} from marts.fct_casualties where doc_id = ? order by char_start", [doc_id]
+    )
     return [dict(zip(cols, r, strict=True)) for r in rows]
 
 
@@ -52,7 +66,10 @@ def test_seed_001_four_russian_soldiers_and_the_236_headline(seeds: CliRun) -> N
     assert russians["victim_actor"] == "russia"
     headline = one(rows, victim_group="combatants", count_best=236)
     for n in (119, 72, 41, 4):
-        assert one(rows, victim_group="combatants", count_best=n)["parent_casualty_id"] == headline["casualty_id"]
+        assert (
+            one(rows, victim_group="combatants", count_best=n)["parent_casualty_id"]
+            == headline["casualty_id"]
+        )
     assert one(rows, outcome="injured", count_best=182)["claim_source"] == "SOHR"
 
 
@@ -94,7 +111,10 @@ def test_seed_000_died_waiting_is_not_killed_and_is_the_uns(seeds: CliRun) -> No
 def test_seed_002_claims_and_background(seeds: CliRun) -> None:
     rows = casualties(seeds, "002_76987922ef306dd1.txt")
     militants = one(rows, count_best=30)
-    assert (militants["victim_group"], militants["claim_source"]) == ("combatants", "Russian Defence Ministry")
+    assert (militants["victim_group"], militants["claim_source"]) == (
+        "combatants",
+        "Russian Defence Ministry",
+    )
     assert one(rows, count_best=211)["is_background"] is True
     assert one(rows, count_best=100000)["is_background"] is True  # "hundreds of thousands" (UN)
     area = seeds.query(
@@ -108,7 +128,12 @@ def test_seed_003_more_than_170_with_its_71_and_25_towns(seeds: CliRun) -> None:
     doc = "003_5070e523dee5e805.txt"
     rows = casualties(seeds, doc)
     total = one(rows, quantity_text="more than 170")
-    assert (total["count_low"], total["count_best"], total["count_high"], total["claim_source"]) == (170, 170, None, "SOHR")
+    assert (total["count_low"], total["count_best"], total["count_high"], total["claim_source"]) == (
+        170,
+        170,
+        None,
+        "SOHR",
+    )
     assert one(rows, count_best=71)["parent_casualty_id"] == total["casualty_id"]
     assert one(rows, outcome="displaced", count_best=30000)["claim_source"] == "SOHR"
     towns = seeds.query(

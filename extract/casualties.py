@@ -12,7 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from extract.lexicon import ACTORS, VICTIM_NOUNS
-from extract.quantities import QUANTITY, parse_quantity
+from extract.quantities import QUANTITY, add_counts
 from extract.spans import find_spans
 
 _NOUN = "|".join(f"(?:{p})" for _, p in VICTIM_NOUNS)
@@ -153,15 +153,13 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
         .str.strip_chars()
         .str.replace(r"(?i)(?-u:\s)+of$", "")
     )
+    mentions = mentions.join(sentences.select(*keys, "sentence", "s_start"), on=keys).with_columns(
+        quantity_text=quantity_text,
+        left=pl.col("sentence").str.slice(0, pl.col("m_start")).str.slice(-70),
+        right=pl.col("sentence").str.slice(pl.col("m_end"), 90),
+    )
     mentions = (
-        mentions.join(sentences.select(*keys, "sentence", "s_start"), on=keys)
-        .with_columns(
-            quantity_text=quantity_text,
-            left=pl.col("sentence").str.slice(0, pl.col("m_start")).str.slice(-70),
-            right=pl.col("sentence").str.slice(pl.col("m_end"), 90),
-        )
-        .with_columns(q=parse_quantity(pl.col("quantity_text")))
-        .unnest("q")
+        add_counts(mentions, "quantity_text")
         .filter(pl.col("count_best").is_not_null())
         # "in 2013 people ..." is a year, not a figure.
         .filter(

@@ -64,33 +64,36 @@ def claim_sources(sentences: pl.DataFrame) -> pl.DataFrame:
     points back to the last source named earlier in the document.
     """
     keys = ["doc_id", "sentence_idx"]
-    found = []
-    for name, pattern in CLAIM_SOURCES:
-        found.append(
-            find_spans(sentences, "sentence", f"(?i){pattern}", keys).select(
-                *keys, "m_start", claim_source=pl.lit(name)
-            )
+    base = sentences.select(*keys, "sentence").with_columns(
+        reporting=pl.col("sentence").str.contains(f"(?i){REPORTING}"),
+        anaphoric=pl.col("sentence").str.contains(f"(?i){ANAPHORIC_CLAIM}"),
+    )
+    # sources are only searched where something is reported
+    reporting = base.filter(pl.col("reporting"))
+    found = [
+        find_spans(reporting, "sentence", f"(?i){pattern}", keys).select(
+            *keys, "m_start", claim_source=pl.lit(name)
         )
+        for name, pattern in CLAIM_SOURCES
+    ]
     named = pl.concat(found).sort([*keys, "m_start"]).unique(keys, keep="first").drop("m_start")
-    base = (
-        sentences.select(*keys, "sentence")
-        .join(named, on=keys, how="left")
+    # forward fill within a document without a per-document window: carry the value and the
+    # document it came from, and keep it only inside that document
+    carried = (
+        base.join(named, on=keys, how="left")
+        .sort(keys)
         .with_columns(
-            reporting=pl.col("sentence").str.contains(f"(?i){REPORTING}"),
-            anaphoric=pl.col("sentence").str.contains(f"(?i){ANAPHORIC_CLAIM}"),
+            last=pl.col("claim_source").forward_fill(),
+            last_doc=pl.when(pl.col("claim_source").is_not_null()).then(pl.col("doc_id")).forward_fill(),
         )
     )
-    explicit = pl.when(pl.col("reporting")).then(pl.col("claim_source"))
-    return (
-        base.sort(keys)
-        .with_columns(
-            claim_source=pl.when(pl.col("claim_source").is_not_null() & pl.col("reporting"))
-            .then(pl.col("claim_source"))
-            .when(pl.col("anaphoric"))
-            .then(explicit.forward_fill().over("doc_id"))
-            .otherwise(None)
-        )
-        .select(*keys, "claim_source")
+    return carried.select(
+        *keys,
+        claim_source=pl.when(pl.col("claim_source").is_not_null())
+        .then(pl.col("claim_source"))
+        .when(pl.col("anaphoric") & (pl.col("last_doc") == pl.col("doc_id")))
+        .then(pl.col("last"))
+        .otherwise(None),
     )
 
 

@@ -59,30 +59,32 @@ _TOKEN = r"[^ \t\n\r\f\-‐]+"
 MAX_NGRAM = 5
 
 
-def _candidates(sentences: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """Every 1..MAX_NGRAM-token window of every capitalised run, with its span and lookup key."""
+def _candidates(sentences: pl.DataFrame, keys: list[str], first_words: pl.Series) -> pl.DataFrame:
+    """Every 1..MAX_NGRAM-token window of a capitalised run that starts with a word some place
+    name starts with, with its span and lookup key."""
     runs = find_spans(sentences, "sentence", _RUN, keys).rename({"match": "run", "m_start": "r_start"})
     runs = runs.with_row_index("run_id").select("run_id", *keys, "run", "r_start")
-    tokens = find_spans(runs, "run", _TOKEN, ["run_id"]).sort(["run_id", "m_start"])
-    # tokens of a run are contiguous rows: a window is valid while the run id stays the same
+    # rows come out of find_spans in run order, tokens of a run contiguous
+    tokens = find_spans(runs, "run", _TOKEN, ["run_id"]).with_columns(word=_key(pl.col("match")))
+    is_start = pl.col("word").is_in(first_words.implode())
     windows = []
     for n in range(1, MAX_NGRAM + 1):
-        same_run = pl.col("run_id").shift(-(n - 1)) == pl.col("run_id")
+        same_run = (pl.col("run_id").shift(-(n - 1)) == pl.col("run_id")).fill_null(False)
         windows.append(
             tokens.with_columns(
-                text=pl.concat_str([pl.col("match").shift(-k) for k in range(n)], separator=" "),
+                key=pl.concat_str([pl.col("word").shift(-k) for k in range(n)], separator=" "),
                 w_end=pl.col("m_end").shift(-(n - 1)),
                 n_tokens=pl.lit(n),
-            ).filter(same_run.fill_null(False))
+            ).filter(same_run & is_start)
         )
-    grams = pl.concat(windows).join(runs, on="run_id")
+    grams = pl.concat(windows).join(runs.select("run_id", *keys, "r_start"), on="run_id")
     return grams.select(
         "run_id",
         *keys,
         m_start=pl.col("r_start") + pl.col("m_start"),
         m_end=pl.col("r_start") + pl.col("w_end"),
         n_tokens="n_tokens",
-        key=_key(pl.col("text")),
+        key="key",
     )
 
 
@@ -120,7 +122,8 @@ def find_places(sentences: pl.DataFrame) -> pl.DataFrame:
     """Places named in each sentence: keys, span, location_name, admin1, lat/lon, geo_precision."""
     table = gazetteer()
     keys = ["doc_id", "sentence_idx"]
-    grams = _candidates(sentences, keys).join(table.select("key"), on="key", how="semi")
+    first_words = table["key"].str.split(" ").list.first().unique()
+    grams = _candidates(sentences, keys, first_words).join(table.select("key"), on="key", how="semi")
     # keep the longest name of each overlap ("Maarat al-Numan", not "Maarat" and "Numan")
     longer = grams.join(grams.select("run_id", o_start="m_start", o_end="m_end", o_n="n_tokens"), on="run_id")
     covered = (

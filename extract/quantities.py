@@ -118,9 +118,44 @@ def _number_value(text: pl.Expr) -> pl.Expr:
     return pl.when(value < 1e12).then(value.round(0)).cast(pl.Int64, strict=False)
 
 
-def parse_quantity(text: pl.Expr) -> pl.Expr:
-    """Struct (count_low, count_best, count_high) of a QUANTITY phrase, per the table above."""
-    t = text.str.to_lowercase().str.strip_chars().str.replace_all(r"(?-u:\s)+", " ")
+_PLAIN = r"^(?:(at least|more than|over|nearly|almost|about|some|around|up to) )?(\d{1,3}(?:,\d{3})+|\d+)$"
+
+
+def add_counts(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """`frame` with count_low, count_best, count_high read from the QUANTITY phrases in `column`.
+
+    Plain figures ("87", "at least 35": most of them) take a cheap path; the rest (words, ranges,
+    vague amounts) the full parse. Nulls where the phrase is not a quantity.
+    """
+    t = pl.col(column).str.to_lowercase().str.strip_chars().str.replace_all(r"(?-u:\s)+", " ")
+    frame = frame.with_columns(_q=t).with_columns(_plain=pl.col("_q").str.extract_groups(_PLAIN))
+    plain = frame.filter(pl.col("_plain").struct.field("2").is_not_null())
+    other = frame.filter(pl.col("_plain").struct.field("2").is_null())
+    mod = pl.col("_plain").struct.field("1")
+    n = pl.col("_plain").struct.field("2").str.replace_all(",", "").cast(pl.Int64, strict=False)
+    plain = (
+        plain.with_columns(_n=n, _mod=mod)
+        .with_columns(
+            count_low=pl.when(pl.col("_mod").is_in(["nearly", "almost", "up to"]))
+            .then(None)
+            .when(pl.col("_mod").is_in(["about", "some", "around"]))
+            .then((pl.col("_n") * 0.9).round(0).cast(pl.Int64))
+            .otherwise(pl.col("_n")),
+            count_best=pl.col("_n"),
+            count_high=pl.when(pl.col("_mod").is_in(["at least", "more than", "over"]))
+            .then(None)
+            .when(pl.col("_mod").is_in(["about", "some", "around"]))
+            .then((pl.col("_n") * 1.1).round(0).cast(pl.Int64))
+            .otherwise(pl.col("_n")),
+        )
+        .drop("_n", "_mod")
+    )
+    other = other.with_columns(_p=_parse(pl.col("_q"))).unnest("_p")
+    return pl.concat([plain, other], how="diagonal_relaxed").drop("_q", "_plain")
+
+
+def _parse(t: pl.Expr) -> pl.Expr:
+    """Struct (count_low, count_best, count_high) of a lower-cased QUANTITY phrase, per the table above."""
     rng = t.str.extract_groups(
         rf"^(?:between ({NUMBER}) and ({NUMBER})|({_DIGITS})(?-u:\s)*(?:-|–)(?-u:\s)*({_DIGITS})|({NUMBER}) to ({NUMBER}))$"
     )

@@ -79,10 +79,16 @@ def split_sentences(docs: pl.DataFrame) -> pl.DataFrame:
     )
     pieces = (
         docs.select("doc_id", marked.str.split(_MARK).alias("piece"))
-        .with_columns(p_end=pl.col("piece").list.eval(pl.element().str.len_chars().cast(pl.Int64).cum_sum()))
-        .explode(["piece", "p_end"])
+        .with_columns(_i=pl.int_ranges(0, pl.col("piece").list.len(), dtype=pl.Int64))
+        .explode(["piece", "_i"])
         .with_columns(n=pl.col("piece").str.len_chars().cast(pl.Int64))
-        .with_columns(p_start=pl.col("p_end") - pl.col("n"))
+        .with_columns(_end=pl.col("n").cum_sum())
+        # running offset that restarts at each document's first piece
+        .with_columns(
+            p_start=pl.col("_end")
+            - pl.col("n")
+            - pl.when(pl.col("_i") == 0).then(pl.col("_end") - pl.col("n")).forward_fill()
+        )
     )
     stripped = pl.col("piece").str.strip_chars()
     lead = pl.col("n") - pl.col("piece").str.strip_chars_start().str.len_chars()
@@ -130,23 +136,22 @@ def find_spans(frame: pl.DataFrame, column: str, pattern: str, keys: list[str]) 
                 "match_rank": pl.Int64,
             }
         )
-    # list-wise lengths and running ends, then keep the odd pieces (the matches) before exploding:
-    # no per-group window over millions of tiny groups
+    # explode the pieces with their index; offsets are a running sum that restarts at each
+    # string's first piece (no per-group windows: millions of tiny groups are slow)
     parts = pl.col(column).str.replace_all(pattern, f"{_MARK}$0{_MARK}").str.split(_MARK)
-    lists = hits.select(*keys, parts.alias("parts")).with_columns(
-        ends=pl.col("parts").list.eval(pl.element().str.len_chars().cast(pl.Int64).cum_sum()),
+    pieces = (
+        hits.select(*keys, parts.alias("match"))
+        .with_columns(_i=pl.int_ranges(0, pl.col("match").list.len(), dtype=pl.Int64))
+        .explode(["match", "_i"])
+        .with_columns(_n=pl.col("match").str.len_chars().cast(pl.Int64))
+        .with_columns(_end=pl.col("_n").cum_sum())
+        .with_columns(
+            m_end=pl.col("_end")
+            - pl.when(pl.col("_i") == 0).then(pl.col("_end") - pl.col("_n")).forward_fill()
+        )
     )
     return (
-        lists.select(
-            *keys,
-            match=pl.col("parts").list.gather_every(2, offset=1),
-            m_end=pl.col("ends").list.gather_every(2, offset=1),
-            match_rank=pl.int_ranges(0, pl.col("parts").list.len() // 2),
-        )
-        .explode(["match", "m_end", "match_rank"])
-        .with_columns(
-            m_start=pl.col("m_end") - pl.col("match").str.len_chars().cast(pl.Int64),
-            match_rank=pl.col("match_rank").cast(pl.Int64),
-        )
+        pieces.filter(pl.col("_i") % 2 == 1)
+        .with_columns(m_start=pl.col("m_end") - pl.col("_n"), match_rank=pl.col("_i") // 2)
         .select(*keys, "match", "m_start", "m_end", "match_rank")
     )

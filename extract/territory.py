@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from extract.quantities import QUANTITY, parse_quantity
+from extract.quantities import QUANTITY, add_counts
 
 CAPTURE = (
     r"(?i)(?-u:\b)(?:captur(?:ed|e|ing)|seiz(?:ed|e|ing)|t(?:ook|aken|ake|aking) (?:full |complete |back )?control|"
@@ -73,12 +73,15 @@ def find_territory(sentences: pl.DataFrame, places: pl.DataFrame, actors: pl.Dat
             .otherwise(pl.col("losing_actor"))
         )
     )
-    area_val = parse_quantity(pl.col("area")).struct.field("count_best").cast(pl.Float64)
-    cand = cand.with_columns(
-        area_km2=pl.when(pl.col("area_unit").str.contains("(?i)miles"))
-        .then(area_val * 2.58999)
-        .otherwise(area_val),
-        n_counted=parse_quantity(pl.col("count_text")).struct.field("count_best"),
+    cand = add_counts(cand, "count_text").rename({"count_best": "n_counted"}).drop("count_low", "count_high")
+    cand = (
+        add_counts(cand, "area")
+        .with_columns(
+            area_km2=pl.when(pl.col("area_unit").str.contains("(?i)miles"))
+            .then(pl.col("count_best") * 2.58999)
+            .otherwise(pl.col("count_best").cast(pl.Float64)),
+        )
+        .drop("count_low", "count_best", "count_high")
     )
     named = (
         places.join(cand.select(*keys, "verb_pos"), on=keys)

@@ -7,12 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.quantities import UNITS, parse_quantity
+from extract.quantities import UNITS, add_counts
 
 
 def parse(texts: list[str]) -> list[tuple[int | None, int | None, int | None]]:
-    frame = pl.DataFrame({"q": texts}).select(parse_quantity(pl.col("q")).alias("p")).unnest("p")
-    return list(frame.iter_rows())
+    frame = add_counts(pl.DataFrame({"q": texts}).with_row_index("i"), "q").sort("i")
+    return list(frame.select("count_low", "count_best", "count_high").iter_rows())
 
 
 @pytest.mark.parametrize(

@@ -198,6 +198,11 @@ METHODS: list[tuple[str, str]] = [
         "siege",
         r"(?-u:\b)siege(?-u:\b)|(?-u:\b)besieged(?-u:\b)|(?-u:\b)starvation(?-u:\b)|(?-u:\b)starved(?-u:\b)|(?-u:\b)malnutrition(?-u:\b)|(?-u:\b)hunger(?-u:\b)|(?-u:\b)lack of (?:food|medicine|medical care)(?-u:\b)",
     ),
+    # armed clashes: small-arms fire, but only when nothing more specific is named
+    (
+        "gunfire",
+        r"(?-u:\b)clash(?:es|ed)?(?-u:\b)|(?-u:\b)firefights?(?-u:\b)|(?-u:\b)gun battles?(?-u:\b)|(?-u:\b)infighting(?-u:\b)|(?-u:\b)battles?(?-u:\b)",
+    ),
 ]
 
 # Victim nouns, by group.

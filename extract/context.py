@@ -31,9 +31,11 @@ BACKGROUND = (
 )
 _TARGET_BEFORE = (
     r"(?i)(?:(?-u:\b)on|(?-u:\b)against|(?-u:\b)targeting|(?-u:\b)targeted|(?-u:\b)hit|(?-u:\b)struck|(?-u:\b)at|(?-u:\b)pounded|(?-u:\b)attacked|(?-u:\b)bombed|"
-    r"(?-u:\b)shelled|(?-u:\b)into|(?-u:\b)from|(?-u:\b)over|(?-u:\b)among|(?-u:\b)killed|(?-u:\b)killing|(?-u:\b)kill|(?-u:\b)of|(?-u:\b)between|(?-u:\b)and|(?-u:\b)versus|(?-u:\b)vs\.?)"
+    r"(?-u:\b)shelled|(?-u:\b)into|(?-u:\b)from|(?-u:\b)over|(?-u:\b)among|(?-u:\b)of|(?-u:\b)between|(?-u:\b)and|(?-u:\b)versus|(?-u:\b)vs\.?)"
     r"(?-u:\s)+(?:the(?-u:\s)+|an?(?-u:\s)+|its(?-u:\s)+)?(?:\S+(?-u:\s)+)?$"
 )
+# "Syrian opposition forces claimed that Russian jets...": the one speaking is not the one acting
+_SPEAKER_AFTER = r"(?i)^(?:(?-u:\s)+\S+){0,3}?(?-u:\s)+(?:said|says|claimed|claims|reported|announced|stated|accused|denied|told)(?-u:\b)"
 # "IS-held village", "areas controlled by the regime": who holds a place, not who struck it.
 _PLACE_QUALIFIER_AFTER = r"(?i)^(?:'s)?-?(?-u:\s)?(?:held|controlled|dominated|run|besieged|occupied)(?-u:\b)|^(?-u:\s)+(?:held|controlled)(?-u:\b)"
 _PLACE_QUALIFIER_BEFORE = r"(?i)(?-u:\b)(?:held|controlled|dominated|run|besieged|occupied|stronghold of|territory of|hands of|under)(?-u:\s)+(?:by(?-u:\s)+)?(?:the(?-u:\s)+)?(?:[a-z]+(?-u:\s)+)?$"
@@ -139,7 +141,11 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             .then(1)
             .when(pl.col("left").str.contains(_AGENT_BEFORE))
             .then(3)
-            .when(pl.col("left").str.contains(_TARGET_BEFORE) | pl.col("right").str.contains(_TARGET_AFTER))
+            .when(
+                pl.col("left").str.contains(_TARGET_BEFORE)
+                | pl.col("right").str.contains(_TARGET_AFTER)
+                | pl.col("right").str.contains(_SPEAKER_AFTER)
+            )
             .then(1)
             .otherwise(2)
         )

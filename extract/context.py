@@ -44,6 +44,8 @@ _TARGET_AFTER = (
     r"(?i)^(?:'s|s)?(?-u:\s)*(?:group(?:'s|s)?(?-u:\s)+)?(?:de fact(?-u:\w)*(?-u:\s)+)?(?:[a-z]+(?-u:\s)+)?"
     r"(?:stronghold|bastion|capital|bases?|positions?|command|headquarters|oil|training|camps?|hideouts?|"
     r"targets?|depots?|convoys?|fortifications|facilities|outposts?|checkpoints?)(?-u:\b)"
+    # "a Russian helicopter was shot down": the aircraft's side lost it
+    r"|^(?:(?-u:\s)+\S+){0,3}?(?-u:\s)+(?:(?:was|is|were|has been|had been)(?-u:\s)+)?(?:shot down|downed)(?-u:\b)"
 )
 # "backed by Russian jets", "supported by Hezbollah": an ally, not the one who acted
 _ALLY_BEFORE = r"(?i)(?-u:\b)(?:backed(?: up)?|supported|aided|assisted|allied|helped|accompanied)(?-u:\s)+(?:by|with|to)(?-u:\s)+(?:the(?-u:\s)+)?(?:\S+(?-u:\s)+)?$"

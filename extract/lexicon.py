@@ -41,7 +41,7 @@ ACTORS: list[tuple[str, str]] = [
         "russia",
         r"(?-u:\b)Russian? ?(?:"
         + _FORCE
-        + r"|Defen[cs]e Ministry|Ministry of Defen[cs]e|special forces|ally)|(?-u:\b)Russia(?-u:\b)|(?-u:\b)Moscow(?-u:\b)|(?-u:\b)Kremlin(?-u:\b)",
+        + r"|Defen[cs]e Ministry|Ministry of Defen[cs]e|special forces|ally)|(?-u:\b)Russia(?-u:\b)",
     ),
     (
         "sdf",

@@ -288,6 +288,27 @@ def link_parts(mentions: pl.DataFrame) -> pl.DataFrame:
         .cast(pl.Int64),
         chain=pl.col("follows_and") & prev_part,
     )
+    # "Twelve children and 11 fighters were among the dead": nothing after them in the sentence, so
+    # the total is the last top-level death toll told before, in the same document
+    is_toll = (
+        pl.col("parent_idx").is_null()
+        & ~pl.col("among_next")
+        & ~pl.col("is_part_marker")
+        & pl.col("outcome").is_in(["killed", "died"])
+    )
+    m = m.with_columns(
+        _toll=pl.when(is_toll).then(pl.col("idx")),
+        _toll_doc=pl.when(is_toll).then(pl.col("doc_id")),
+        _toll_sentence=pl.when(is_toll).then(pl.col("sentence_idx")),
+    ).with_columns(pl.col("_toll", "_toll_doc", "_toll_sentence").forward_fill())
+    dangling = pl.col("among_next") & pl.col("parent_idx").is_null()
+    earlier_toll = (pl.col("_toll_doc") == pl.col("doc_id")) & (
+        pl.col("_toll_sentence") < pl.col("sentence_idx")
+    )
+    m = m.with_columns(
+        parent_idx=pl.when(dangling & earlier_toll).then(pl.col("_toll")).otherwise(pl.col("parent_idx")),
+        is_part_marker=pl.col("is_part_marker") | (dangling & earlier_toll),
+    ).drop("_toll", "_toll_doc", "_toll_sentence")
     # resolve "and Z" chains: parent of Z = parent of the previous part
     for _ in range(3):
         m = m.with_columns(

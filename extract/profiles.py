@@ -55,6 +55,11 @@ def doc_profiles(
     flags "the rest of the dead were IS fighters", which makes a total's remainder combatants.
     """
     deaths = casualties.filter(pl.col("outcome").is_in(["killed", "died"]) & ~pl.col("is_background"))
+    deaths = deaths.join(
+        deaths.select(pl.col("idx").alias("parent_idx"), p_sentence="sentence_idx"),
+        on="parent_idx",
+        how="left",
+    )
     # a precise figure beats a vague one ("scores of civilians" then "at least 51 civilians")
     # and a figure naming who died beats a bare "people" count in the lead
     candidates = (
@@ -62,6 +67,10 @@ def doc_profiles(
         .agg(
             vague=pl.col("quantity_text").str.contains(f"(?i){VAGUE}").all(),
             people_only=~pl.col("victim_group").is_in(["civilians", "combatants"]).any(),
+            # a sentence whose figures are all parts of an earlier total is not where the incident is told
+            only_parts=(
+                pl.col("parent_idx").is_not_null() & (pl.col("p_sentence") != pl.col("sentence_idx"))
+            ).all(),
         )
         .with_columns(
             rank=pl.when((pl.col("sentence_idx") > 0) & (pl.col("sentence_idx") < lead))
@@ -72,6 +81,7 @@ def doc_profiles(
             + pl.col("people_only").cast(pl.Int64)
             * pl.when(pl.col("sentence_idx") < lead).then(2).otherwise(0)
             + 5 * pl.col("vague").cast(pl.Int64)
+            + 10 * pl.col("only_parts").cast(pl.Int64)
         )
     )
     principal = (
@@ -79,8 +89,6 @@ def doc_profiles(
     )
 
     in_principal = deaths.join(principal, on=KEYS)
-    sentence_of = deaths.select("idx", p_sentence="sentence_idx")
-    in_principal = in_principal.join(sentence_of.rename({"idx": "parent_idx"}), on="parent_idx", how="left")
     top = in_principal.filter(
         pl.col("parent_idx").is_null() | (pl.col("p_sentence") != pl.col("sentence_idx"))
     )

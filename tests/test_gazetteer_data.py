@@ -8,25 +8,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from extract import schema
+
 PLACES_CSV = Path(__file__).resolve().parents[1] / "extract" / "data" / "places.csv"
 
 COLUMNS = ["name", "variants", "kind", "admin1", "latitude", "longitude"]
-GOVERNORATES = {
-    "Aleppo",
-    "Damascus",
-    "Rif Dimashq",
-    "Idlib",
-    "Hama",
-    "Homs",
-    "Latakia",
-    "Tartus",
-    "Deir ez-Zor",
-    "Raqqa",
-    "Hasakah",
-    "Daraa",
-    "As-Suwayda",
-    "Quneitra",
-}
+GOVERNORATES = set(schema.ADMIN1)
 KINDS = {"governorate", "district", "city", "town", "village", "region", "neighbourhood", "landmark"}
 LAT_RANGE = (32.3, 37.4)
 LON_RANGE = (35.6, 42.4)

@@ -77,19 +77,9 @@ def split_sentences(docs: pl.DataFrame) -> pl.DataFrame:
         .str.replace_all(_GLUED_END, f"$1{_MARK}$2")
         .str.replace_all(r"\n+", f"$0{_MARK}")
     )
-    pieces = (
-        docs.select("doc_id", marked.str.split(_MARK).alias("piece"))
-        .with_columns(_i=pl.int_ranges(0, pl.col("piece").list.len(), dtype=pl.Int64))
-        .explode(["piece", "_i"])
-        .with_columns(n=pl.col("piece").str.len_chars().cast(pl.Int64))
-        .with_columns(_end=pl.col("n").cum_sum())
-        # running offset that restarts at each document's first piece
-        .with_columns(
-            p_start=pl.col("_end")
-            - pl.col("n")
-            - pl.when(pl.col("_i") == 0).then(pl.col("_end") - pl.col("n")).forward_fill()
-        )
-    )
+    pieces = _explode_with_offsets(
+        docs.select("doc_id", marked.str.split(_MARK).alias("piece")), "piece"
+    ).rename({"p_len": "n"})
     stripped = pl.col("piece").str.strip_chars()
     lead = pl.col("n") - pl.col("piece").str.strip_chars_start().str.len_chars()
     sentences = (
@@ -136,22 +126,32 @@ def find_spans(frame: pl.DataFrame, column: str, pattern: str, keys: list[str]) 
                 "match_rank": pl.Int64,
             }
         )
-    # explode the pieces with their index; offsets are a running sum that restarts at each
-    # string's first piece (no per-group windows: millions of tiny groups are slow)
     parts = pl.col(column).str.replace_all(pattern, f"{_MARK}$0{_MARK}").str.split(_MARK)
-    pieces = (
-        hits.select(*keys, parts.alias("match"))
-        .with_columns(_i=pl.int_ranges(0, pl.col("match").list.len(), dtype=pl.Int64))
-        .explode(["match", "_i"])
-        .with_columns(_n=pl.col("match").str.len_chars().cast(pl.Int64))
-        .with_columns(_end=pl.col("_n").cum_sum())
-        .with_columns(
-            m_end=pl.col("_end")
-            - pl.when(pl.col("_i") == 0).then(pl.col("_end") - pl.col("_n")).forward_fill()
-        )
+    pieces = _explode_with_offsets(hits.select(*keys, parts.alias("match")), "match")
+    return pieces.filter(pl.col("_i") % 2 == 1).select(
+        *keys,
+        "match",
+        m_start="p_start",
+        m_end=pl.col("p_start") + pl.col("p_len"),
+        match_rank=pl.col("_i") // 2,
     )
+
+
+def _explode_with_offsets(frame: pl.DataFrame, pieces: str) -> pl.DataFrame:
+    """One row per piece of the list column `pieces`, with its index `_i`, length `p_len` and
+    start offset `p_start` within the string the pieces were split from.
+
+    The offset is a running sum that restarts at each string's first piece: no per-group window,
+    which is slow over millions of tiny groups.
+    """
     return (
-        pieces.filter(pl.col("_i") % 2 == 1)
-        .with_columns(m_start=pl.col("m_end") - pl.col("_n"), match_rank=pl.col("_i") // 2)
-        .select(*keys, "match", "m_start", "m_end", "match_rank")
+        frame.with_columns(_i=pl.int_ranges(0, pl.col(pieces).list.len(), dtype=pl.Int64))
+        .explode([pieces, "_i"])
+        .with_columns(p_len=pl.col(pieces).str.len_chars().cast(pl.Int64))
+        .with_columns(_end=pl.col("p_len").cum_sum())
+        .with_columns(
+            p_start=pl.col("_end")
+            - pl.col("p_len")
+            - pl.when(pl.col("_i") == 0).then(pl.col("_end") - pl.col("p_len")).forward_fill()
+        )
     )

@@ -3,6 +3,10 @@
 Each entry is `(code, regex)`. Patterns are matched case-insensitively unless they switch
 case-sensitivity off themselves with `(?-i:...)` (short acronyms such as IS, SDF, FSA, which
 would otherwise match ordinary words).
+
+All extractor patterns write word boundaries and classes as ASCII (`(?-u:\b)`, `(?-u:\s)`,
+`(?-u:\w)`): Unicode-aware ones make the regex engine leave its fast DFA for a backtracking
+path, which cost a factor of ~3 on the whole extractor. English news text loses nothing by it.
 """
 
 from __future__ import annotations

@@ -176,9 +176,13 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
         r"(?i)^(?-u:\s)*(?:were(?-u:\s)+|have been(?-u:\s)+)?(?:killed|dead)(?-u:\s)+(?:and|or|&)(?-u:\s)+(?:injured|wounded)|^(?-u:\s)*casualties"
     )
     outcome_left = pl.when(pl.col("kind") == "before").then(pl.col("match")).otherwise(pl.col("left"))
+    # a title-case "of Ahrar Al-Sham Killed" tail may have swallowed the outcome word: read it too
+    np_tail = pl.col("match").str.extract(rf"({_OF_GROUP})$").fill_null("")
     outcome_right = (
         pl.when(pl.col("kind") == "after")
         .then(pl.col("match").str.replace(rf"(?i)^{QUANTITY}(?-u:\s)+", ""))
+        .when(pl.col("kind") == "np")
+        .then(pl.concat_str([np_tail, pl.col("right")]))
         .otherwise(pl.col("right"))
     )
     noun_text = pl.when(pl.col("kind") == "np").then(pl.col("match")).otherwise(pl.lit(""))
@@ -209,6 +213,14 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             )
             .then(pl.lit("opposition"))
             .otherwise(pl.col("victim_actor")),
+            # "25 members of the Nusra Front", "47 leaders of Ahrar al-Sham": members of an armed side
+            victim_group=pl.when(
+                (pl.col("victim_group") == "people")
+                & pl.col("victim_actor").is_not_null()
+                & pl.col("match").str.contains(r"(?i)(?-u:\b)(?:members|leaders|men|elements|cadres)(?-u:\b)")
+            )
+            .then(pl.lit("combatants"))
+            .otherwise(pl.col("victim_group")),
             outcome=pl.when(
                 pl.col("outcome").is_null()
                 & (pl.col("kind") == "np")

@@ -1,4 +1,4 @@
-"""Word lists of the conflict: actors, claim sources, methods, victim groups.
+r"""Word lists of the conflict: actors, claim sources, methods, victim groups.
 
 Each entry is `(code, regex)`. Patterns are matched case-insensitively unless they switch
 case-sensitivity off themselves with `(?-i:...)` (short acronyms such as IS, SDF, FSA, which

@@ -125,7 +125,15 @@ def doc_profiles(
         combatants=(
             pl.when(g == "combatants")
             .then(pl.col("count_best"))
-            .when(people_split & pl.col("rest_fighters").fill_null(False))
+            # "20 people including 13 civilians": monitors name civilians among a toll; the rest
+            # fought (SOHR's convention), as does an explicit "the rest were fighters"
+            .when(
+                people_split
+                & (
+                    pl.col("rest_fighters").fill_null(False)
+                    | ((pl.col("civ_parts") > 0) & (pl.col("comb_parts") == 0))
+                )
+            )
             .then(pl.col("count_best") - pl.col("civ_parts"))
             .when(people_split)
             .then(pl.col("comb_parts"))

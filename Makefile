@@ -30,3 +30,10 @@ ui: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+
+# make bench [N=10000] [CORPUS=../shared/data/fakes_dev.csv]: timings in bench/results.json (bench/README.md)
+N      ?= 10000
+CORPUS ?= samples/corpus
+.PHONY: bench
+bench: $(STAMP)
+	$(PY) -m bench.run --n $(N) --corpus $(CORPUS)

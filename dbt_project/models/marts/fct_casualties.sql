@@ -1,3 +1,14 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='doc_id',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_reprocessed_docs() }}",
+    post_hook="{{ store_mart_fingerprint() }}",
+) }}
+
+{#- Incremental: only the documents the extractor processed in this run (macros/incremental_marts.sql). -#}
+
 select
     casualty_id,
     incident_id,
@@ -18,3 +29,6 @@ select
     sentence_idx,
     extractor_version
 from {{ ref('int_casualties_linked') }}
+{% if mart_is_current() %}
+where doc_id in ({{ docs_processed_this_run() }})
+{% endif %}

@@ -1,3 +1,14 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='doc_id',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_reprocessed_docs() }}",
+    post_hook="{{ store_mart_fingerprint() }}",
+) }}
+
+{#- Incremental: only the documents the extractor processed in this run (macros/incremental_marts.sql). -#}
+
 select
     incident_id,
     doc_id,
@@ -22,3 +33,6 @@ select
     extractor_version,
     killed_total
 from {{ ref('int_incidents') }}
+{% if mart_is_current() %}
+where doc_id in ({{ docs_processed_this_run() }})
+{% endif %}

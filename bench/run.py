@@ -1,0 +1,251 @@
+"""`make bench N=100000`: generate N varied articles, run the pipeline on them, time every stage.
+
+    python -m bench.run [--n 10000] [--corpus samples/corpus] [--format auto] [--out-dir bench]
+
+1. Generates N articles from the base corpus (`bench.generate`) into
+   `<work>/source/articles.parquet`, the default record layout ingest reads like a user's dump.
+2. Times the floor: one polars regex pass (`(?i)killed`) over the same text, in memory.
+3. Runs the pipeline on it into a fresh warehouse (`bench.stages`, a child process: peak RSS is
+   the pipeline's, not the generator's) and records per-stage seconds, docs/s and MB/s.
+4. Adds 1 % new varied articles (`<work>/source/articles-new.parquet`) and runs again into the
+   same warehouse, in a new process like a scheduled run (`--one-process`: in the same one):
+   `incremental_1pct_seconds`.
+5. Writes `<out-dir>/results.json` and prints it as a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+
+from bench.generate import base_corpus, generate, text_megabytes, write_corpus
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = REPO / "samples" / "corpus"
+PIPELINE_STAGES = ("ingest", "extraction", "dbt", "checks")
+FLOOR_PATTERN = r"(?i)killed"
+
+
+def corpus_format(corpus: Path, fmt: str) -> str:
+    """`fakes` for an FA-KES CSV (its header has article_content), else what was asked for."""
+    if fmt != "auto" or corpus.suffix.lower() != ".csv":
+        return fmt
+    with corpus.open(encoding="utf-8", errors="replace") as f:
+        header = f.readline().lower()
+    return "fakes" if "article_content" in header else fmt
+
+
+def floor_seconds(frame: pl.DataFrame, repeats: int = 3) -> tuple[float, int]:
+    """Best of `repeats` single polars regex passes over the articles' text, and its match count."""
+    texts = frame.select(text=pl.concat_str(pl.col("title"), pl.lit("\n\n"), pl.col("text")))
+    best, hits = float("inf"), 0
+    for _ in range(repeats):
+        start = time.perf_counter()
+        hits = int(texts.select(pl.col("text").str.contains(FLOOR_PATTERN).sum()).item())
+        best = min(best, time.perf_counter() - start)
+    return best, hits
+
+
+def run_pipeline_child(source: Path, warehouse: Path, out: Path, *extra: str) -> dict[str, object]:
+    """`bench.stages` in a child process (peak RSS is the pipeline's); the first run's timings."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.stages",
+            "--source",
+            str(source),
+            "--warehouse",
+            str(warehouse),
+            "--format",
+            "auto",
+            "--json",
+            str(out),
+            "--started-at",
+            repr(time.time()),
+            *extra,
+        ],
+        cwd=REPO,
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+        },
+        check=False,
+    )
+    if not out.exists():
+        raise RuntimeError(f"bench.stages exited {proc.returncode} without results; see {warehouse.parent}")
+    return json.loads(out.read_text())
+
+
+def run_both(
+    source: Path, warehouse: Path, new_file: Path, work: Path, one_process: bool
+) -> tuple[dict, dict]:
+    """The full run, then (with `new_file` moved into the source) the incremental run."""
+    full_json, incremental_json = work / "full.json", work / "incremental.json"
+    if one_process:
+        full = run_pipeline_child(
+            source, warehouse, full_json, "--then-add", str(new_file), "--then-json", str(incremental_json)
+        )
+        if not incremental_json.exists():
+            raise RuntimeError(f"the incremental run left no results; see {warehouse.parent}")
+        return full, json.loads(incremental_json.read_text())
+    full = run_pipeline_child(source, warehouse, full_json)
+    shutil.move(new_file, source / new_file.name)
+    return full, run_pipeline_child(source, warehouse, incremental_json)
+
+
+def _rate(amount: float, seconds: float) -> float:
+    return round(amount / seconds, 1) if seconds > 0 else 0.0
+
+
+def stage_figures(
+    outcome: dict[str, object], n_docs: int, mb: float, floor: float
+) -> dict[str, dict[str, float]]:
+    stages: dict[str, float] = outcome["stages"]  # type: ignore[assignment]
+    return {
+        name: {
+            "seconds": seconds,
+            "docs_per_s": _rate(n_docs, seconds),
+            "mb_per_s": round(mb / seconds, 2) if seconds > 0 else 0.0,
+            "x_floor": round(seconds / floor, 1) if floor > 0 else 0.0,
+        }
+        for name, seconds in stages.items()
+    }
+
+
+def run_benchmark(
+    n: int, corpus: Path, fmt: str, out_dir: Path, work_dir: Path, seed: int = 0, one_process: bool = False
+) -> dict[str, object]:
+    fmt = corpus_format(corpus, fmt)
+    if work_dir.exists():
+        shutil.rmtree(work_dir)
+    source, warehouse = work_dir / "source", work_dir / "warehouse" / "sitrep.duckdb"
+
+    print(f"bench: generating {n} articles from {corpus} ({fmt})", flush=True)
+    start = time.perf_counter()
+    base = base_corpus(corpus, fmt)
+    articles = generate(base, n, seed=seed)
+    write_corpus(articles, source / "articles.parquet")
+    n_new = max(1, n // 100)
+    new_file = write_corpus(
+        generate(base, n_new, seed=seed, start=n), work_dir / "pending" / "articles-new.parquet"
+    )
+    generation = time.perf_counter() - start
+    mb = text_megabytes(articles)
+    floor, hits = floor_seconds(articles)
+    del articles
+    print(f"bench: {n} articles, {mb:.1f} MB of text in {generation:.1f}s; floor {floor:.3f}s", flush=True)
+
+    print(f"bench: full run, then an incremental run with {n_new} new articles", flush=True)
+    full, incremental = run_both(source, warehouse, new_file, work_dir, one_process)
+
+    results: dict[str, object] = {
+        "n_docs": n,
+        "mb": round(mb, 2),
+        "corpus": str(corpus),
+        "corpus_format": fmt,
+        "base_articles": base.height,
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "generation_seconds": round(generation, 3),
+        "stages": stage_figures(full, n, mb, floor),
+        "end_to_end_seconds": full["end_to_end_seconds"],
+        "end_to_end_docs_per_s": _rate(n, full["end_to_end_seconds"]),  # type: ignore[arg-type]
+        "peak_rss_mb": full["peak_rss_mb"],
+        "floor_regex_seconds": round(floor, 6),
+        "floor_regex_matches": hits,
+        "floor_pattern": FLOOR_PATTERN,
+        "incremental_1pct_seconds": incremental["end_to_end_seconds"],
+        "incremental": {
+            "n_new_docs": n_new,
+            "same_process": one_process,
+            "stages": incremental["stages"],
+            "peak_rss_mb": incremental["peak_rss_mb"],
+        },
+        "ok": bool(
+            full["success"] and full["published"] and incremental["success"] and incremental["published"]
+        ),
+        "failed_steps": [*full["failed_steps"], *incremental["failed_steps"]],  # type: ignore[misc]
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "polars": pl.__version__,
+        },
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    return results
+
+
+def summary(results: dict[str, object]) -> str:
+    stages: dict[str, dict[str, float]] = results["stages"]  # type: ignore[assignment]
+    lines = [
+        f"corpus {results['corpus']}: {results['n_docs']} docs, {results['mb']} MB",
+        f"{'stage':<12}{'seconds':>10}{'docs/s':>11}{'MB/s':>9}{'x floor':>10}",
+    ]
+    for name, fig in stages.items():
+        lines.append(
+            f"{name:<12}{fig['seconds']:>10.2f}{fig['docs_per_s']:>11.1f}{fig['mb_per_s']:>9.2f}{fig['x_floor']:>10.1f}"
+        )
+    lines += [
+        f"end to end  {results['end_to_end_seconds']:>10.2f}s  ({results['end_to_end_docs_per_s']} docs/s)",
+        f"floor       {results['floor_regex_seconds']:>10.4f}s  (one polars regex pass, {results['floor_pattern']})",
+        f"peak RSS    {results['peak_rss_mb']:>10.1f} MB",
+        f"+1% run     {results['incremental_1pct_seconds']:>10.2f}s  "
+        f"(stages {results['incremental']['stages']})",  # type: ignore[index]
+        f"ok          {results['ok']}",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--n", type=int, default=10_000, help="articles to generate (default 10000)")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=DEFAULT_CORPUS,
+        help="base corpus: a folder or file ingest reads (default samples/corpus)",
+    )
+    parser.add_argument(
+        "--format", default="auto", help="format of the base corpus (an FA-KES CSV is detected)"
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--one-process",
+        action="store_true",
+        help="run the incremental run in the full run's process (warm imports; faster, for tests)",
+    )
+    parser.add_argument("--out-dir", type=Path, default=REPO / "bench", help="results.json goes here")
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=None,
+        help="generated corpus and warehouse (default <out-dir>/work/<corpus>-<n>)",
+    )
+    args = parser.parse_args(argv)
+    if args.n < 1:
+        parser.error("--n must be at least 1")
+    corpus = args.corpus.expanduser().resolve()
+    work = args.work_dir or args.out_dir / "work" / f"{corpus.stem}-{args.n}"
+    results = run_benchmark(
+        args.n, corpus, args.format, args.out_dir.resolve(), work.resolve(), args.seed, args.one_process
+    )
+    print(summary(results))
+    return 0 if results["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

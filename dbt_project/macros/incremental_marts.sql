@@ -1,0 +1,117 @@
+{#
+  Incremental marts: each run rewrites only the rows of what changed in it.
+
+  * Fact marts keyed by document (fct_incidents, fct_casualties, fct_territory_changes,
+    doc_summary; unique_key doc_id): the documents the extractor (re)processed in this run,
+    i.e. whose `extract.processed.processed_at` is not older than this run's ingest
+    (the latest `raw.ingest_runs.ingested_at`). The pre-hook deletes the rows of every document
+    not processed before this run (re-extracted ones, whose new facts may be fewer, and removed
+    ones); the model selects the facts of the documents processed in this run; delete+insert on
+    doc_id writes them.
+  * documents and quarantine (projections of raw.*): the keys whose rows differ from the
+    staging model in either direction are deleted, then the keys missing from the mart inserted.
+  * Full rebuild whenever the mart's fingerprint differs from the one stored as the table's
+    comment: an md5 over the checksums of every model, seed and contract of the project and the
+    extractor versions in extract.processed. The pre-hook then recreates the table empty with
+    the contract's columns and the model selects everything. A change of EXTRACTOR_VERSION, of
+    any model's SQL or of a contract therefore rebuilds the marts, with the new columns.
+  Without the pipeline's bookkeeping tables (extract.processed, raw.ingest_runs), e.g. when dbt
+  runs on a hand-made fixture, every build is a full rebuild.
+#}
+
+{% macro _mart_table_exists(schema, identifier) -%}
+    {{ return(adapter.get_relation(database=this.database, schema=schema, identifier=identifier) is not none) }}
+{%- endmacro %}
+
+
+{% macro _mart_tracked() -%}
+    {{ return(_mart_table_exists('extract', 'processed') and _mart_table_exists('raw', 'ingest_runs')) }}
+{%- endmacro %}
+
+
+{% macro mart_fingerprint() -%}
+    {%- set parts = [] -%}
+    {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}
+        {%- if node.resource_type in ('model', 'seed') -%}
+            {%- set contract = [] -%}
+            {%- for name, column in node.columns.items() -%}
+                {%- do contract.append(name ~ ' ' ~ column.data_type) -%}
+            {%- endfor -%}
+            {%- do parts.append(node.unique_id ~ '=' ~ node.checksum.checksum ~ '(' ~ contract | join(',') ~ ')') -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set versions = run_query(
+        "select coalesce(string_agg(distinct extractor_version, ',' order by extractor_version), '') "
+        ~ "from extract.processed") -%}
+    {%- do parts.append('extractor=' ~ versions.columns[0].values()[0]) -%}
+    {{ return(local_md5(parts | join(';'))) }}
+{%- endmacro %}
+
+
+{#- True when this build may be incremental: the mart exists, the pipeline's bookkeeping tables
+    exist and the fingerprint stored with the mart is the current one. Compile time and pre-hook
+    see the same state, so the model's SQL and its pre-hook always agree. -#}
+{% macro mart_is_current() -%}
+    {%- if not execute or not is_incremental() or not _mart_tracked() -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set stored = run_query(
+        "select comment from duckdb_tables() where database_name = '" ~ this.database
+        ~ "' and schema_name = '" ~ this.schema ~ "' and table_name = '" ~ this.identifier ~ "'") -%}
+    {{ return(stored.rows | length == 1 and stored.columns[0].values()[0] == mart_fingerprint()) }}
+{%- endmacro %}
+
+
+{#- The documents the extractor processed in this run (since this run's ingest). -#}
+{% macro docs_processed_this_run(before=false) -%}
+    select doc_id
+    from extract.processed
+    where processed_at {{ '<' if before else '>=' }} (
+        select coalesce(max(ingested_at), '-infinity'::timestamp) from raw.ingest_runs
+    )
+{%- endmacro %}
+
+
+{#- The mart recreated empty, with the columns of its contract. -#}
+{% macro _recreate_empty_mart() -%}
+    {%- set columns = [] -%}
+    {%- for name, column in model.columns.items() -%}
+        {%- do columns.append(adapter.quote(name) ~ ' ' ~ column.data_type) -%}
+    {%- endfor -%}
+    create or replace table {{ this }} ({{ columns | join(', ') }})
+{%- endmacro %}
+
+
+{#- pre-hook of the document-keyed fact marts -#}
+{% macro delete_reprocessed_docs() -%}
+    {%- if mart_is_current() -%}
+        delete from {{ this }} where doc_id not in ({{ docs_processed_this_run(before=true) }})
+    {%- elif execute and is_incremental() -%}
+        {{ _recreate_empty_mart() }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- pre-hook of the marts that project a staging model: delete the keys whose rows differ -#}
+{% macro delete_changed_keys(key, relation) -%}
+    {%- if mart_is_current() -%}
+        {%- set columns = model.columns.keys() | join(', ') -%}
+        delete from {{ this }} where {{ key }} in (
+            select {{ key }} from (
+                (select {{ columns }} from {{ this }} except select {{ columns }} from {{ relation }})
+                union all
+                (select {{ columns }} from {{ relation }} except select {{ columns }} from {{ this }})
+            )
+        )
+    {%- elif execute and is_incremental() -%}
+        {{ _recreate_empty_mart() }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- post-hook: store the fingerprint the mart was built with -#}
+{% macro store_mart_fingerprint() -%}
+    {%- if execute and _mart_tracked() -%}
+        comment on table {{ this }} is '{{ mart_fingerprint() }}'
+    {%- endif -%}
+{%- endmacro %}

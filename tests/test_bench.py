@@ -1,0 +1,96 @@
+"""The benchmark (`make bench`) at a tiny N: generated articles are all distinct, results complete."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench.generate import COLUMNS, base_corpus, generate  # noqa: E402
+
+N = 200
+STAGES = ("ingest", "extraction", "dbt", "checks")
+POSITIVE = (
+    "n_docs",
+    "mb",
+    "end_to_end_seconds",
+    "peak_rss_mb",
+    "floor_regex_seconds",
+    "incremental_1pct_seconds",
+)
+
+
+@pytest.fixture(scope="module")
+def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
+    out = tmp_path_factory.mktemp("bench")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.run",
+            "--n",
+            str(N),
+            "--out-dir",
+            str(out),
+            "--work-dir",
+            str(out / "work"),
+            "--one-process",
+        ],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    return json.loads((out / "results.json").read_text()), out / "work"
+
+
+def test_results_have_every_figure(bench_run: tuple[dict, Path]) -> None:
+    results, _ = bench_run
+    assert results["n_docs"] == N
+    assert results["ok"] is True
+    for key in POSITIVE:
+        assert isinstance(results[key], int | float) and results[key] > 0, key
+    for stage in STAGES:
+        figures = results["stages"][stage]
+        assert figures["seconds"] > 0 and figures["docs_per_s"] > 0, stage
+    assert results["corpus"] and results["generated_at"]
+    assert results["incremental"]["n_new_docs"] == 2
+
+
+def test_generated_articles_are_all_distinct(bench_run: tuple[dict, Path]) -> None:
+    _, work = bench_run
+    files = sorted((work / "source").glob("*.parquet"))
+    assert [f.name for f in files] == ["articles-new.parquet", "articles.parquet"]
+    articles = pl.concat([pl.read_parquet(f) for f in files])
+    assert articles.columns == list(COLUMNS)
+    assert articles.height == N + 2
+    hashes = {
+        hashlib.sha256(f"{title}\n\n{text}".encode()).hexdigest()
+        for title, text in articles.select("title", "text").iter_rows()
+    }
+    assert len(hashes) == articles.height
+    assert articles["id"].n_unique() == articles.height
+
+
+def test_generation_is_deterministic_and_varied() -> None:
+    base = base_corpus(REPO / "samples" / "corpus")
+    first, again = generate(base, 3 * base.height, seed=7), generate(base, 3 * base.height, seed=7)
+    assert first.equals(again)
+    assert not first.equals(generate(base, 3 * base.height, seed=8))
+    # copies of the same base article differ in more than their wire reference
+    copies = first.filter(pl.int_range(pl.len()) % base.height == 0)["text"]
+    bodies = copies.str.replace(r"\(Sitrep bench wire, ref\. SB-\d+\)$", "")
+    assert bodies.n_unique() > 1

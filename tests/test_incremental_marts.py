@@ -1,0 +1,139 @@
+"""Incremental marts: a run rewrites only the mart rows of the documents it (re)extracted.
+
+DuckDB keeps a row's `rowid` until the row is deleted, so "the row was not rewritten" is
+checked by its rowid as well as its values: a rebuilt table would renumber its rows.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+from conftest import CliRun, Rerun, copy_published, query, sitrep_run
+
+from orchestration.dbt_manifest import DBT_PROJECT
+
+# Mart -> its unique key: doc_id for the document-keyed ones.
+INCREMENTAL_MARTS = {
+    "documents": "doc_id",
+    "doc_summary": "doc_id",
+    "fct_incidents": "doc_id",
+    "fct_casualties": "doc_id",
+    "fct_territory_changes": "doc_id",
+    "quarantine": "source_ref",
+}
+NEW_ARTICLE = (
+    "Shelling kills six in Douma\n\n"
+    "Government shelling on a market in Douma killed six civilians, including two children, on "
+    "Tuesday, the Syrian Observatory for Human Rights said.\n"
+)
+
+
+def _rows(warehouse: Path, mart: str) -> dict[int, tuple]:
+    """rowid -> row of a mart."""
+    return {r[0]: r[1:] for r in query(warehouse, f"SELECT rowid, * FROM marts.{mart}")}
+
+
+def _doc_ids(warehouse: Path, mart: str) -> list[str]:
+    return [r[0] for r in query(warehouse, f"SELECT doc_id FROM marts.{mart}")]
+
+
+def _fingerprints(warehouse: Path) -> dict[str, str | None]:
+    rows = query(warehouse, "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'marts'")
+    return {name: comment for name, comment in rows if name in INCREMENTAL_MARTS}
+
+
+def test_a_new_document_adds_its_rows_and_leaves_every_other_row_in_place(
+    seeds_run: CliRun, seeds_copy: Path, tmp_path: Path
+) -> None:
+    assert seeds_run.exit_code == 0, seeds_run.output
+    published = copy_published(seeds_run.warehouse, tmp_path / "wh")
+    before = {mart: _rows(published, mart) for mart in INCREMENTAL_MARTS}
+    fingerprints = _fingerprints(published)
+    assert set(fingerprints) == set(INCREMENTAL_MARTS) and all(fingerprints.values()), fingerprints
+
+    (seeds_copy / "zz_new_douma.txt").write_text(NEW_ARTICLE)
+    run = sitrep_run(seeds_copy, published)
+    assert run.exit_code == 0, run.output
+    assert "new=1, changed=0" in run.output
+
+    for mart, key in INCREMENTAL_MARTS.items():
+        after = _rows(published, mart)
+        # every earlier row is still there, same rowid, same values
+        assert {rowid: after.get(rowid) for rowid in before[mart]} == before[mart], mart
+        added = {rowid: row for rowid, row in after.items() if rowid not in before[mart]}
+        if key == "doc_id":
+            assert all(rowid > max(before[mart], default=-1) for rowid in added), mart
+            doc_col = [c[0] for c in query(published, f"DESCRIBE marts.{mart}")].index("doc_id")
+            assert {row[doc_col] for row in added.values()} <= {"zz_new_douma.txt"}, mart
+        else:
+            assert not added, mart
+
+    assert "zz_new_douma.txt" in _doc_ids(published, "documents")
+    assert query(
+        published,
+        "SELECT civilians_killed, children_killed FROM marts.doc_summary WHERE doc_id = ?",
+        ["zz_new_douma.txt"],
+    ) == [(6, 2)]
+    assert query(
+        published,
+        "SELECT max(killed_total) FROM marts.fct_incidents WHERE doc_id = ?",
+        ["zz_new_douma.txt"],
+    ) == [(6,)]
+    assert _fingerprints(published) == fingerprints  # same code, same extractor: no rebuild
+
+
+def test_an_identical_run_rewrites_no_mart_row(seeds_rerun: Rerun) -> None:
+    first, second = seeds_rerun.first.warehouse, seeds_rerun.second.warehouse
+    assert seeds_rerun.second.exit_code == 0, seeds_rerun.second.output
+    for mart in INCREMENTAL_MARTS:
+        assert _rows(second, mart) == _rows(first, mart), mart
+    assert _fingerprints(second) == _fingerprints(first)
+
+
+def test_another_extractor_version_rebuilds_every_mart(seeds_run: CliRun, tmp_path: Path) -> None:
+    """What the pipeline does after an EXTRACTOR_VERSION change (every document re-extracted,
+    every extract row with the new version), then dbt: no mart row keeps the old version."""
+    assert seeds_run.exit_code == 0, seeds_run.output
+    build = copy_published(seeds_run.warehouse, tmp_path / "wh")
+    con = duckdb.connect(str(build))
+    try:
+        for table in ("events", "casualties", "territory", "doc_profiles", "processed"):
+            con.execute(f"UPDATE extract.{table} SET extractor_version = '9.9.9-test'")
+        # processed before this "run": only the fingerprint can tell the marts to follow
+        con.execute("UPDATE extract.processed SET processed_at = TIMESTAMP '2000-01-01'")
+    finally:
+        con.close()
+    counts = {m: query(build, f"SELECT count(*) FROM marts.{m}")[0][0] for m in INCREMENTAL_MARTS}
+    old_fingerprints = _fingerprints(build)
+
+    dbt = Path(sys.executable).parent / "dbt"
+    proc = subprocess.run(
+        [
+            str(dbt),
+            "build",
+            "--project-dir",
+            str(DBT_PROJECT.project_dir),
+            "--profiles-dir",
+            str(DBT_PROJECT.project_dir),
+            "--target-path",
+            str(tmp_path / "target"),
+            "--log-path",
+            str(tmp_path / "logs"),
+        ],
+        env={**os.environ, "SITREP_BUILD_DB": str(build), "DO_NOT_TRACK": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:]
+
+    for mart in ("fct_incidents", "fct_casualties", "fct_territory_changes"):
+        assert query(build, f"SELECT DISTINCT extractor_version FROM marts.{mart}") == [("9.9.9-test",)], mart
+    assert {m: query(build, f"SELECT count(*) FROM marts.{m}")[0][0] for m in INCREMENTAL_MARTS} == counts
+    new_fingerprints = _fingerprints(build)
+    assert all(new_fingerprints[m] != old_fingerprints[m] for m in INCREMENTAL_MARTS), new_fingerprints

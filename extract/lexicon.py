@@ -218,7 +218,7 @@ VICTIM_NOUNS: list[tuple[str, str]] = [
     ("women", r"women|woman|females|mothers?"),
     (
         "combatants",
-        r"fighters|militants|soldiers|troops|forces|servicemen|personnel|officers|policemen|police(?:men)?|guards|jihadis|jihadists|rebels|insurgents|gunmen|terrorists|militiamen|extremists|mercenaries|combatants|operatives|recruits|elements|pilots?|commanders|leaders|troopers|paratroopers|conscripts|snipers|members of (?:the|a|an) (?:\S+ ){0,3}(?:forces|army|group|militia|militias|factions|brigade|battalion)|(?:army|regime|government) members|soldier|fighter|militant|officer|commander|jihadist|rebel|terrorist|gunman|operative|extremist|insurgent|mercenary",
+        r"fighters|militants|soldiers|troops|forces|servicemen|personnel|officers|policemen|police(?:men)?|guards|jihadis|jihadists|rebels|insurgents|gunmen|terrorists|militiamen|extremists|mercenaries|combatants|operatives|recruits|elements|pilots?|commanders|leaders|troopers|paratroopers|conscripts|snipers|members of (?:the|a|an) (?:\S+ ){0,3}(?:forces|army|group|militia|militias|factions|brigade|battalion|front|movement)|(?:army|regime|government) members|soldier|fighter|militant|officer|commander|jihadist|rebel|terrorist|gunman|operative|extremist|insurgent|mercenary",
     ),
     (
         "civilians",

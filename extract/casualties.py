@@ -77,7 +77,8 @@ _MIXED = r"(?i)(?:kill(?:ed|ing|s)?|dead|deaths?)(?-u:\s)+(?:and|or|&)(?-u:\s)+(
 # "57 fighters were killed in the clashes: 38 soldiers and 19 jihadists" - after a colon, parts.
 _PART_LEFT = r"(?i)(?::|(?-u:\b)(?:among )?the (?:dead|victims|fatalities|killed) (?:were|included|include)|(?-u:\b)including|(?-u:\b)include[sd]?|(?-u:\b)among them|(?-u:\b)among whom|(?-u:\b)of whom|(?-u:\b)of them|(?-u:\b)amongst them|(?-u:\b)incl\.?|(?-u:\b)most of them|(?-u:\b)mostly)(?-u:\s)*$"
 _AND_LEFT = r"(?i)^\W*(?:and|as well as|,)\W*$"
-_AMONG_RIGHT = r"(?i)^(?-u:\s)*(?:,?(?-u:\s)*including[^.;]{0,40}?)?(?-u:\s)*(?:were|was|are)?(?-u:\s)*(?:among|amongst)(?-u:\b)"
+# "... were among 22 killed"; also "Twelve children and 11 fighters were among the dead"
+_AMONG_RIGHT = r"(?i)^(?-u:\s)*(?:,?(?-u:\s)*(?:including|and)[^.;]{0,40}?)?(?-u:\s)*(?:were|was|are)?(?-u:\s)*(?:among|amongst)(?-u:\b)"
 _OWN_VERB = r"^[^,.;]{0,25}?(?-u:\b)(?:were|was|are|is|have|has|had|suffered|sustained|remain(?:ed)?|received|needed)(?-u:\b)"
 _YEARLIKE = r"^(?:19[5-9](?-u:\d)|20[0-3](?-u:\d))$"
 # "a fighter jet", "a rebel zone": the noun is a modifier of something else, not a victim.

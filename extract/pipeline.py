@@ -20,6 +20,7 @@ REST_ARE_FIGHTERS = (
     r"(?i)(?-u:\b)the (?:rest|remainder|remaining|others?)(?-u:\b)[^.;]{0,60}?(?-u:\b)were(?-u:\b)[^.;]{0,40}?"
     r"(?-u:\b)(?:fighters|militants|jihadists|jihadis|soldiers|troops|combatants|rebels|members|gunmen)(?-u:\b)"
 )
+BOTH_SIDES = r"(?i)(?-u:\b)(?:both (?:sides|camps)|each side|all sides|warring sides|from both)(?-u:\b)"
 WAR_TOTAL = 50_000  # a death toll this large is about the war, not one incident
 
 
@@ -212,7 +213,11 @@ def run_extraction(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
         )
     )
     sentence_facts = relevant.select(
-        *KEYS, "method", "is_background", rest_are_fighters=pl.col("sentence").str.contains(REST_ARE_FIGHTERS)
+        *KEYS,
+        "method",
+        "is_background",
+        rest_are_fighters=pl.col("sentence").str.contains(REST_ARE_FIGHTERS),
+        both_sides=pl.col("sentence").str.contains(BOTH_SIDES),
     ).join(sentence_actors, on=KEYS, how="left")
     profiles = doc_profiles(documents, casualties, events, sentence_facts, places, LEAD_SENTENCES)
 

@@ -51,8 +51,9 @@ def doc_profiles(
 ) -> pl.DataFrame:
     """One row per document.
 
-    `sentence_facts(doc_id, sentence_idx, actor1, method, is_background, rest_are_fighters)`: the last
-    flags "the rest of the dead were IS fighters", which makes a total's remainder combatants.
+    `sentence_facts(doc_id, sentence_idx, actor1, method, is_background, rest_are_fighters, both_sides)`:
+    "the rest of the dead were IS fighters" makes a total's remainder combatants; "in both camps"
+    makes a toll one of fighters.
     """
     deaths = casualties.filter(pl.col("outcome").is_in(["killed", "died"]) & ~pl.col("is_background"))
     deaths = deaths.join(
@@ -106,10 +107,20 @@ def doc_profiles(
     g = pl.col("victim_group")
     people_split = (g == "people") & ((pl.col("civ_parts") > 0) | (pl.col("comb_parts") > 0))
     # a "people" figure beside a civilian one may include fighters: the named group wins
-    top = top.with_columns(named_civilians=(g == "civilians").any().over("doc_id")).join(
-        sentence_facts.group_by("doc_id").agg(rest_fighters=pl.col("rest_are_fighters").any()),
-        on="doc_id",
-        how="left",
+    top = (
+        top.with_columns(named_civilians=(g == "civilians").any().over("doc_id"))
+        .join(
+            sentence_facts.group_by("doc_id").agg(rest_fighters=pl.col("rest_are_fighters").any()),
+            on="doc_id",
+            how="left",
+        )
+        .join(sentence_facts.select(*KEYS, "both_sides"), on=KEYS, how="left")
+        .with_columns(pl.col("both_sides").fill_null(False))
+    )
+    # "70 people ... 11 fighters among the dead": the rest of a toll were civilians, unless the
+    # toll is of "both sides" of a battle
+    rest_civilian = (
+        people_split & (pl.col("comb_parts") > 0) & (pl.col("civ_parts") == 0) & ~pl.col("both_sides")
     )
     counts = top.group_by("doc_id").agg(
         civilians=(
@@ -118,6 +129,8 @@ def doc_profiles(
                 | ((g == "people") & ~people_split & ~pl.col("named_civilians"))
             )
             .then(pl.col("count_best"))
+            .when(rest_civilian)
+            .then(pl.col("count_best") - pl.col("comb_parts"))
             .when(people_split)
             .then(pl.col("civ_parts"))
             .otherwise(0)

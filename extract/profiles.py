@@ -93,6 +93,11 @@ def doc_profiles(
     top = in_principal.filter(
         pl.col("parent_idx").is_null() | (pl.col("p_sentence") != pl.col("sentence_idx"))
     )
+    # a second figure of the same group that is not joined to the first ("120 fighters and 60
+    # mercenaries" is) restates the toll with another number, as run-on headlines do: keep the first
+    top = top.sort("char_start").filter(
+        (pl.int_range(pl.len()).over(["doc_id", "victim_group"]) == 0) | pl.col("follows_and")
+    )
     parts = in_principal.join(top.select(parent_idx="idx", parent_group="victim_group"), on="parent_idx")
 
     part_sums = parts.group_by("parent_idx").agg(

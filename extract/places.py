@@ -54,7 +54,13 @@ def _key(name: pl.Expr) -> pl.Expr:
 
 # A run of capitalised words with Arabic article/connector words between them: where place names are.
 _CONNECT = r"(?:al|el|Al|El|ez|ar|as|ash|ad|at|az|an|um|Um|umm|bin|ibn|wa)"
-_RUN = rf"(?:{_CONNECT}[-‐ ])?[A-Z][A-Za-z0-9_'’]*(?:[- \t\n\r\f]+(?:{_CONNECT}[- \t\n\r\f]+)*[A-Z][A-Za-z0-9_'’]*)*"
+# ...and up to three lower-case words after it, since feeds lower-case the tail of a name
+# ("Syria's Deir ezzor"); windows still have to start with a capital and match a gazetteer key
+_RUN = (
+    rf"(?:{_CONNECT}[-‐ ])?[A-Z][A-Za-z0-9_'’]*"
+    rf"(?:[- \t\n\r\f]+(?:{_CONNECT}[- \t\n\r\f]+)*[A-Z][A-Za-z0-9_'’]*)*"
+    r"(?:[- \t]+[a-z'’]+){0,3}"
+)
 _TOKEN = r"[^ \t\n\r\f\-‐]+"
 MAX_NGRAM = 5
 
@@ -66,7 +72,9 @@ def _candidates(sentences: pl.DataFrame, keys: list[str], first_words: pl.Series
     runs = runs.with_row_index("run_id").select("run_id", *keys, "run", "r_start")
     # rows come out of find_spans in run order, tokens of a run contiguous
     tokens = find_spans(runs, "run", _TOKEN, ["run_id"]).with_columns(word=_key(pl.col("match")))
-    is_start = pl.col("word").is_in(first_words.implode())
+    is_start = pl.col("word").is_in(first_words.implode()) & pl.col("match").str.contains(
+        rf"^(?:[A-Z]|{_CONNECT}$)"
+    )
     windows = []
     for n in range(1, MAX_NGRAM + 1):
         same_run = (pl.col("run_id").shift(-(n - 1)) == pl.col("run_id")).fill_null(False)

@@ -180,7 +180,7 @@ METHODS: list[tuple[str, str]] = [
     ),
     (
         "airstrike",
-        r"(?-u:\b)air ?strikes?(?-u:\b)|(?-u:\b)airstrikes?(?-u:\b)|(?-u:\b)air ?raids?(?-u:\b)|(?-u:\b)warplanes?(?-u:\b)|(?-u:\b)war planes?(?-u:\b)|(?-u:\b)jets?(?-u:\b)|(?-u:\b)aircraft(?-u:\b)|(?-u:\b)helicopters?(?-u:\b)|(?-u:\b)aerial(?-u:\b)|(?-u:\b)air force(?-u:\b)|(?-u:\b)sorties(?-u:\b)|(?-u:\b)drones?(?-u:\b)|(?-u:\b)bombing raids?(?-u:\b)|(?-u:\b)air bombardment(?-u:\b)|(?-u:\b)air attacks?(?-u:\b)|(?-u:\b)airstrike(?-u:\b)|(?-u:\b)air-strikes?(?-u:\b)|(?-u:\b)raids?(?-u:\b)|(?-u:\b)bombed(?-u:\b)|(?-u:\b)planes?(?-u:\b)",
+        r"(?-u:\b)air ?strikes?(?-u:\b)|(?-u:\b)airstrikes?(?-u:\b)|(?-u:\b)air ?raids?(?-u:\b)|(?-u:\b)warplanes?(?-u:\b)|(?-u:\b)war planes?(?-u:\b)|(?-u:\b)jets?(?-u:\b)|(?-u:\b)aircraft(?-u:\b)|(?-u:\b)helicopters?(?-u:\b)|(?-u:\b)aerial(?-u:\b)|(?-u:\b)air force(?-u:\b)|(?-u:\b)sorties(?-u:\b)|(?-u:\b)drones?(?-u:\b)|(?-u:\b)bombing raids?(?-u:\b)|(?-u:\b)air bombardment(?-u:\b)|(?-u:\b)air attacks?(?-u:\b)|(?-u:\b)airstrike(?-u:\b)|(?-u:\b)air-strikes?(?-u:\b)|(?-u:\b)raids?(?-u:\b)|(?-u:\b)bombed(?-u:\b)|(?-u:\b)planes?(?-u:\b)|(?-u:\b)drop(?:s|ped|ping)? (?:a |an )?(?:(?-u:\w)+ )?bombs?(?-u:\b)",
     ),
     (
         "shelling",
@@ -195,17 +195,8 @@ METHODS: list[tuple[str, str]] = [
         r"(?-u:\b)snipers?(?-u:\b)|(?-u:\b)gunfire(?-u:\b)|(?-u:\b)shot dead(?-u:\b)|(?-u:\b)shooting(?-u:\b)|(?-u:\b)opened fire(?-u:\b)|(?-u:\b)gunmen(?-u:\b)|(?-u:\b)bullets?(?-u:\b)|(?-u:\b)shot(?-u:\b)|(?-u:\b)gunshots?(?-u:\b)|(?-u:\b)ambush(?:ed)?(?-u:\b)",
     ),
     (
-        "airstrike",
-        r"(?-u:\b)drop(?:s|ped|ping)? (?:a |an )?(?:\w+ )?bombs?(?-u:\b)",
-    ),
-    (
         "siege",
         r"(?-u:\b)siege(?-u:\b)|(?-u:\b)besieged(?-u:\b)|(?-u:\b)starvation(?-u:\b)|(?-u:\b)starved(?-u:\b)|(?-u:\b)malnutrition(?-u:\b)|(?-u:\b)hunger(?-u:\b)|(?-u:\b)lack of (?:food|medicine|medical care)(?-u:\b)",
-    ),
-    # armed clashes: small-arms fire, but only when nothing more specific is named
-    (
-        "gunfire",
-        r"(?-u:\b)clash(?:es|ed)?(?-u:\b)|(?-u:\b)firefights?(?-u:\b)|(?-u:\b)gun battles?(?-u:\b)|(?-u:\b)infighting(?-u:\b)|(?-u:\b)battles?(?-u:\b)",
     ),
 ]
 

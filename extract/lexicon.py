@@ -12,7 +12,7 @@ path, which cost a factor of ~3 on the whole extractor. English news text loses 
 from __future__ import annotations
 
 _FORCE = (
-    r"(?:forces?|troops?|army|soldiers?|units?|fighters?|militias?|militiamen|warplanes?|jets?|"
+    r"(?:forces?|troops?|army|soldiers?|units?|fighters?|militias?|militiamen|warplanes?|jets?|aerospace forces|aviation|"
     r"aircraft|helicopters?|air ?force|air ?strikes?|air ?raids?|raids?|strikes?|shelling|"
     r"bombardment|bombing|artillery|drones?|military|gunmen|snipers?|tanks?|missiles?|rockets?|"
     r"planes?|positions?|offensive|operations?|attacks?)"

@@ -87,22 +87,34 @@ def _conform(frame: pl.DataFrame, table: str) -> pl.DataFrame:
 
 
 def _best_actor(actors: pl.DataFrame, spans_to_skip: pl.DataFrame) -> pl.DataFrame:
-    """Per sentence: the perpetrator (highest role, then first named), skipping actors inside victim phrases."""
+    """Per sentence: actor1, the perpetrator (an agent or a plainly named actor, highest role first,
+    then first named; never a target nor a victim), and actor2, the side acted on (a target or the
+    side of the victims)."""
     inside = (
         actors.join(spans_to_skip, on=KEYS)
         .filter((pl.col("m_start") >= pl.col("v_start")) & (pl.col("m_start") < pl.col("v_end")))
         .select(*KEYS, "m_start")
         .unique()
+        .with_columns(victim=pl.lit(True))
     )
-    free = actors.filter(pl.col("role") > 0).join(inside, on=[*KEYS, "m_start"], how="anti")
-    actor1 = free.sort([*KEYS, "role", "m_start"], descending=[False, False, True, False]).unique(
-        KEYS, keep="first"
+    marked = actors.join(inside, on=[*KEYS, "m_start"], how="left").with_columns(
+        pl.col("victim").fill_null(False)
     )
-    targets = free.join(actor1.select(*KEYS, a1="actor"), on=KEYS).filter(pl.col("actor") != pl.col("a1"))
-    actor2 = targets.sort([*KEYS, "role", "m_start"]).unique(KEYS, keep="first")
-    return actor1.select(*KEYS, actor1="actor", actor1_role="role").join(
-        actor2.select(*KEYS, actor2="actor"), on=KEYS, how="left"
+    actor1 = (
+        marked.filter((pl.col("role") >= 2) & ~pl.col("victim"))
+        .sort([*KEYS, "role", "m_start"], descending=[False, False, True, False])
+        .unique(KEYS, keep="first")
+        .select(*KEYS, actor1="actor", actor1_role="role")
     )
+    actor2 = (
+        marked.filter((pl.col("role") == 1) | pl.col("victim"))
+        .join(actor1, on=KEYS, how="left")
+        .filter(pl.col("actor1").is_null() | (pl.col("actor") != pl.col("actor1")))
+        .sort([*KEYS, "m_start"])
+        .unique(KEYS, keep="first")
+        .select(*KEYS, actor2="actor")
+    )
+    return actor1.join(actor2, on=KEYS, how="full", coalesce=True)
 
 
 def run_extraction(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:

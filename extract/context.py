@@ -31,7 +31,7 @@ BACKGROUND = (
 )
 _TARGET_BEFORE = (
     r"(?i)(?:(?-u:\b)on|(?-u:\b)against|(?-u:\b)targeting|(?-u:\b)targeted|(?-u:\b)hit|(?-u:\b)struck|(?-u:\b)at|(?-u:\b)pounded|(?-u:\b)attacked|(?-u:\b)bombed|"
-    r"(?-u:\b)shelled|(?-u:\b)into|(?-u:\b)from|(?-u:\b)over|(?-u:\b)among|(?-u:\b)of|(?-u:\b)between|(?-u:\b)and|(?-u:\b)versus|(?-u:\b)vs\.?)"
+    r"(?-u:\b)shelled|(?-u:\b)into|(?-u:\b)from|(?-u:\b)over|(?-u:\b)among|(?-u:\b)of|(?-u:\b)between|(?-u:\b)versus|(?-u:\b)vs\.?)"
     r"(?-u:\s)+(?:the(?-u:\s)+|an?(?-u:\s)+|its(?-u:\s)+)?(?:\S+(?-u:\s)+)?$"
 )
 # "Syrian opposition forces claimed that Russian jets...": the one speaking is not the one acting
@@ -41,7 +41,8 @@ _PLACE_QUALIFIER_AFTER = r"(?i)^(?:'s)?-?(?-u:\s)?(?:held|controlled|dominated|r
 _PLACE_QUALIFIER_BEFORE = r"(?i)(?-u:\b)(?:held|controlled|dominated|run|besieged|occupied|stronghold of|territory of|hands of|under)(?-u:\s)+(?:by(?-u:\s)+)?(?:the(?-u:\s)+)?(?:[a-z]+(?-u:\s)+)?$"
 # "IS positions", "the Islamic State group's de facto capital Raqa", "Daesh command post": a target
 _TARGET_AFTER = (
-    r"(?i)^(?:'s|s)?(?-u:\s)*(?:group(?:'s|s)?(?-u:\s)+)?(?:de fact(?-u:\w)*(?-u:\s)+)?(?:[a-z]+(?-u:\s)+)?"
+    r"(?i)^(?:'s|s)?(?-u:\s)*(?:group(?:'s|s)?(?-u:\s)+)?(?:de fact(?-u:\w)*(?-u:\s)+)?"
+    r"(?:(?:military|main|key|oil|forward|front|last|remaining|local|regional|Syrian|Iraqi)(?-u:\s)+)?"
     r"(?:stronghold|bastion|capital|bases?|positions?|command|headquarters|oil|training|camps?|hideouts?|"
     r"targets?|depots?|convoys?|fortifications|facilities|outposts?|checkpoints?)(?-u:\b)"
     # "a Russian helicopter was shot down": the aircraft's side lost it

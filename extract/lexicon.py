@@ -45,7 +45,7 @@ ACTORS: list[tuple[str, str]] = [
         "russia",
         r"(?-u:\b)Russian? ?(?:"
         + _FORCE
-        + r"|Defen[cs]e Ministry|Ministry of Defen[cs]e|special forces|ally)|(?-u:\b)Russia(?-u:\b)",
+        + r"|Defen[cs]e Ministry|Ministry of Defen[cs]e|special forces|ally)|(?-u:\b)Russia(?-u:\b)|(?-u:\b)Russian(?: and|,) (?:Syrian|regime|government|Assad)",
     ),
     (
         "sdf",

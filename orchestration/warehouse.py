@@ -15,7 +15,10 @@ and a crash at any point leaves the last good published file in place.
 
 An exclusive `flock` on `<dir>/.build/<name>.lock`, taken by `begin()` and held by the process
 until `publish()` or `release()` (or its death: the kernel drops it), keeps two processes from
-writing the same build file at once.
+writing the same build file at once. A run that dies does not take its dbt subprocess with it,
+so before starting over from a dead run's build file `begin()` also waits until no other process
+has the build file open read-write (DuckDB's own lock on it), and it sweeps the dead run's
+half-made copies (`*.tmp-<pid>`).
 """
 
 from __future__ import annotations
@@ -82,6 +85,8 @@ class Warehouse:
         marker = self.dirty_marker.read_text().strip() if self.dirty_marker.exists() else None
         if marker == run_key:
             return "continued"
+        self._wait_until_build_unused()
+        self._remove_leftover_copies()
         outcome = "reused" if marker is None and self.build.exists() else self._restore_build()
         self._write_durably(self.dirty_marker, run_key)
         return outcome
@@ -141,6 +146,44 @@ class Warehouse:
             return "restored"
         self.build.unlink(missing_ok=True)
         return "empty"
+
+    def _build_in_use(self) -> bool:
+        """Whether another process has the build file open read-write (DuckDB holds a POSIX write
+        lock on a file it opens read-write; read-only sessions hold read locks, which pass).
+
+        Only called from `begin()` before this process opens the build file: closing the probe's
+        descriptor drops every POSIX lock this process holds on the file.
+        """
+        try:
+            fd = os.open(self.build, os.O_RDONLY)
+        except FileNotFoundError:
+            return False
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)
+        return False
+
+    def _wait_until_build_unused(self) -> None:
+        # E.g. the dbt subprocess of a run that was killed (SIGKILL does not reach children) may
+        # still be writing the build file and dbt's target dir; starting over now would race it.
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while self._build_in_use():
+            if time.monotonic() > deadline:
+                self.release()
+                raise WarehouseBusyError(f"another process still has {self.build} open for writing")
+            time.sleep(0.5)
+
+    def _remove_leftover_copies(self) -> None:
+        # Copies a dead writer was making (publish's or restore's); we hold the writer lock, so
+        # no live process owns them.
+        for target in (self.published, self.build):
+            prefix = f"{target.name}.tmp-"
+            for leftover in target.parent.iterdir():
+                if leftover.name.startswith(prefix):
+                    leftover.unlink(missing_ok=True)
 
     def _acquire_lock(self) -> None:
         if self.build in _held_locks:

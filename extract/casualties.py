@@ -47,7 +47,7 @@ _BARE_BEFORE = (
 )
 
 _LEFT_OUTCOME = {
-    "killed": r"(?i)(?-u:\b)(?:(?:among )?the (?:dead|fatalities|killed) (?:were|included|include)|killed|killing|kills|kill|destroy(?:ed|s|ing)?|eliminat(?:ed|es|ing|e)|neutrali[sz](?:ed|ing)|liquidat(?:ed|ing)|slaughtered|massacred|massacring|claimed the lives of|"
+    "killed": r"(?i)(?-u:\b)(?:(?:among )?(?:the|those) (?:dead|victims|fatalities|killed) (?:were|included|include)|killed|killing|kills|kill|destroy(?:ed|s|ing)?|eliminat(?:ed|es|ing|e)|neutrali[sz](?:ed|ing)|liquidat(?:ed|ing)|slaughtered|massacred|massacring|claimed the lives of|"
     r"claiming the lives of|took the lives of|taking the lives of|lives of|life of|deaths? of|killing of|bodies of|"
     r"remains of|shot dead|murdered|murdering|executed|executing|beheaded|beheading|toll (?:(?-u:\w)+ ){0,3}"
     r"(?:to|at|of|reached|hit|is|was|stood at|rose to|climbed to))(?-u:\s)*(?:,(?-u:\s)*)?$",
@@ -75,7 +75,7 @@ _OUTCOME_OF_WORD = [
 # "kill and injure 290", "killed or wounded": one figure for two outcomes; not a casualty count.
 _MIXED = r"(?i)(?:kill(?:ed|ing|s)?|dead|deaths?)(?-u:\s)+(?:and|or|&)(?-u:\s)+(?:injur|wound)|(?:injur(?-u:\w)*|wound(?-u:\w)*)(?-u:\s)+(?:and|or|&)(?-u:\s)+(?:kill|dead)|casualties"
 # "57 fighters were killed in the clashes: 38 soldiers and 19 jihadists" - after a colon, parts.
-_PART_LEFT = r"(?i)(?::|(?-u:\b)(?:among )?the (?:dead|victims|fatalities|killed) (?:were|included|include)|(?-u:\b)including|(?-u:\b)include[sd]?|(?-u:\b)among them|(?-u:\b)among whom|(?-u:\b)of whom|(?-u:\b)of them|(?-u:\b)amongst them|(?-u:\b)incl\.?|(?-u:\b)most of them|(?-u:\b)mostly)(?-u:\s)*$"
+_PART_LEFT = r"(?i)(?::|(?-u:\b)(?:among )?(?:the|those) (?:dead|victims|fatalities|killed) (?:were|included|include)|(?-u:\b)including|(?-u:\b)include[sd]?|(?-u:\b)among them|(?-u:\b)among whom|(?-u:\b)of whom|(?-u:\b)of them|(?-u:\b)amongst them|(?-u:\b)incl\.?|(?-u:\b)most of them|(?-u:\b)mostly)(?-u:\s)*$"
 _AND_LEFT = r"(?i)^\W*(?:and|as well as|,)\W*$"
 # "... were among 22 killed"; also "Twelve children and 11 fighters were among the dead"
 _AMONG_RIGHT = r"(?i)^(?-u:\s)*(?:,?(?-u:\s)*(?:including|and)[^.;]{0,40}?)?(?-u:\s)*(?:were|was|are)?(?-u:\s)*(?:among|amongst)(?-u:\b)"
@@ -162,6 +162,7 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     mentions = (
         add_counts(mentions, "quantity_text")
         .filter(pl.col("count_best").is_not_null())
+        .sort([*keys, "m_start"])  # add_counts regroups rows; the neighbour logic below needs text order
         # "in 2013 people ..." is a year, not a figure.
         .filter(
             ~(
@@ -197,9 +198,15 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             victim_actor=actor_in(noun_text),
             is_part_marker=pl.col("left").str.contains(_PART_LEFT)
             | pl.col("match").str.contains(rf"(?i)^{QUANTITY}(?-u:\s)+of (?:them|whom)(?-u:\b)"),
+            # "and 16 pro-regime fighters"; also a figure right after another with nothing between
+            # ("51 children 28 women five rescuers": feeds that drop commas)
             follows_and=pl.col("left")
             .str.slice(-12)
-            .str.contains(r"(?i)(?:(?-u:\b)and|,|(?-u:\b)as well as)(?-u:\s)*$"),
+            .str.contains(r"(?i)(?:(?-u:\b)and|,|(?-u:\b)as well as)(?-u:\s)*$")
+            | (
+                (pl.col("m_start") - pl.col("m_end").shift(1).over(keys)).is_between(0, 1)
+                & (pl.col("kind") == "np")
+            ),
             among_next=pl.col("right").str.contains(_AMONG_RIGHT)
             & ~pl.col("right").str.contains(
                 r"(?i)^\W*(?:were |was |are )?(?:among|amongst) (?:them|whom|those)(?-u:\b)"
@@ -290,7 +297,6 @@ def link_parts(mentions: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("idx").shift(-2).over(["doc_id", "sentence_idx"]))
         .otherwise(pl.col("idx").shift(-1).over(["doc_id", "sentence_idx"]))
     )
-    prev_part = pl.col("is_part_marker").shift(1).over(["doc_id", "sentence_idx"]).fill_null(False)
     # A part marker points at the previous figure; "and Z" right after a part shares its parent.
     m = m.with_columns(
         parent_idx=pl.when(pl.col("is_part_marker"))
@@ -299,7 +305,6 @@ def link_parts(mentions: pl.DataFrame) -> pl.DataFrame:
         .then(nxt)
         .otherwise(None)
         .cast(pl.Int64),
-        chain=pl.col("follows_and") & prev_part,
     )
     # "Twelve children and 11 fighters were among the dead": nothing after them in the sentence, so
     # the total is the last top-level death toll told before, in the same document
@@ -314,7 +319,7 @@ def link_parts(mentions: pl.DataFrame) -> pl.DataFrame:
         _toll_doc=pl.when(is_toll).then(pl.col("doc_id")),
         _toll_sentence=pl.when(is_toll).then(pl.col("sentence_idx")),
     ).with_columns(pl.col("_toll", "_toll_doc", "_toll_sentence").forward_fill())
-    dangling = pl.col("among_next") & pl.col("parent_idx").is_null()
+    dangling = (pl.col("among_next") | pl.col("is_part_marker")) & pl.col("parent_idx").is_null()
     earlier_toll = (pl.col("_toll_doc") == pl.col("doc_id")) & (
         pl.col("_toll_sentence") < pl.col("sentence_idx")
     )
@@ -322,16 +327,17 @@ def link_parts(mentions: pl.DataFrame) -> pl.DataFrame:
         parent_idx=pl.when(dangling & earlier_toll).then(pl.col("_toll")).otherwise(pl.col("parent_idx")),
         is_part_marker=pl.col("is_part_marker") | (dangling & earlier_toll),
     ).drop("_toll", "_toll_doc", "_toll_sentence")
-    # resolve "and Z" chains: parent of Z = parent of the previous part
+    # resolve "and Z" chains: a figure joined to a part ("six women, five children and three
+    # policemen") is a part of the same total
     for _ in range(3):
+        prev_parent = pl.col("parent_idx").shift(1).over(["doc_id", "sentence_idx"])
+        prev_is_part = pl.col("is_part_marker").shift(1).over(["doc_id", "sentence_idx"]).fill_null(False)
+        joined = pl.col("follows_and").fill_null(False) & prev_is_part & prev_parent.is_not_null()
         m = m.with_columns(
-            parent_idx=pl.when(pl.col("chain") & pl.col("parent_idx").is_null())
-            .then(pl.col("parent_idx").shift(1).over(["doc_id", "sentence_idx"]))
+            parent_idx=pl.when(joined & pl.col("parent_idx").is_null())
+            .then(prev_parent)
             .otherwise(pl.col("parent_idx")),
-            is_part_marker=pl.col("is_part_marker")
-            | (
-                pl.col("chain") & pl.col("parent_idx").shift(1).over(["doc_id", "sentence_idx"]).is_not_null()
-            ),
+            is_part_marker=pl.col("is_part_marker") | joined,
         )
     # a part is never larger than its total: such a link is a misreading, not a breakdown
     parent_outcome = m.select(

@@ -57,22 +57,36 @@ def _month(col: pl.Expr) -> pl.Expr:
     )
 
 
+def _date(year: pl.Expr | int, month: pl.Expr | int, day: pl.Expr | int) -> pl.Expr:
+    """A date from parts, null where they make no date ("Sep 58", February 30): text is not trusted."""
+    parts = [pl.lit(v) if isinstance(v, int) else v for v in (year, month, day)]
+    text = pl.concat_str(
+        [
+            parts[0].cast(pl.String),
+            parts[1].cast(pl.String).str.zfill(2),
+            parts[2].cast(pl.String).str.zfill(2),
+        ],
+        separator="-",
+    )
+    return text.str.to_date("%Y-%m-%d", strict=False)
+
+
 def _full_date(text: pl.Expr) -> pl.Expr:
     mdy = text.str.extract_groups(_MDY)
     dmy = text.str.extract_groups(_DMY)
     iso = text.str.extract_groups(_ISO)
     return pl.coalesce(
-        pl.date(
+        _date(
             mdy.struct.field("3").cast(pl.Int32, strict=False),
             _month(mdy.struct.field("1")),
             mdy.struct.field("2").cast(pl.Int32, strict=False),
         ),
-        pl.date(
+        _date(
             dmy.struct.field("3").cast(pl.Int32, strict=False),
             _month(dmy.struct.field("2")),
             dmy.struct.field("1").cast(pl.Int32, strict=False),
         ),
-        pl.date(
+        _date(
             iso.struct.field("1").cast(pl.Int32, strict=False),
             iso.struct.field("2").cast(pl.Int32, strict=False),
             iso.struct.field("3").cast(pl.Int32, strict=False),
@@ -98,11 +112,11 @@ def sentence_dates(sentences: pl.DataFrame, refs: pl.DataFrame) -> pl.DataFrame:
     dm = text.str.extract_groups(_DM)
     m_num = pl.coalesce(_month(md.struct.field("1")), _month(dm.struct.field("2")))
     d_num = pl.coalesce(md.struct.field("2"), dm.struct.field("1")).cast(pl.Int32, strict=False)
-    same_year = pl.date(ref_year, m_num, d_num)
-    month_day = pl.when(same_year > ref).then(pl.date(ref_year - 1, m_num, d_num)).otherwise(same_year)
+    same_year = _date(ref_year, m_num, d_num)
+    month_day = pl.when(same_year > ref).then(_date(ref_year - 1, m_num, d_num)).otherwise(same_year)
     my = text.str.extract_groups(_MONTH_YEAR)
-    month_year = pl.date(my.struct.field("2").cast(pl.Int32, strict=False), _month(my.struct.field("1")), 1)
-    year = pl.date(text.str.extract(_YEAR).cast(pl.Int32, strict=False), 1, 1)
+    month_year = _date(my.struct.field("2").cast(pl.Int32, strict=False), _month(my.struct.field("1")), 1)
+    year = _date(text.str.extract(_YEAR).cast(pl.Int32, strict=False), 1, 1)
     weekday = (
         text.str.extract(_WEEKDAY)
         .str.to_lowercase()

@@ -245,3 +245,13 @@ def test_arbitrary_text_never_raises_and_spans_stay_inside(texts: list[str]) -> 
     for table in ("events", "casualties", "territory"):
         for row in out[table].iter_rows(named=True):
             assert 0 <= row["char_start"] <= row["char_end"] <= lengths[row["doc_id"]]
+
+
+def test_impossible_dates_do_not_crash_and_fall_back_to_the_reference() -> None:
+    out = extract(
+        "Report\n\nShelling on Sep 58 killed 5 people.\nClashes on February 30, 2017 killed 3 fighters.",
+        published=dt.date(2018, 9, 10),
+    )
+    events = out["events"].filter(pl.col("sentence_idx") > 0)
+    assert events["event_date"].to_list() == [dt.date(2018, 9, 10)] * 2
+    assert set(events["date_precision"]) == {"week"}

@@ -214,8 +214,15 @@ def write_ingest(
             "DELETE FROM raw.documents WHERE doc_id NOT IN (SELECT doc_id FROM incoming_docs) "
             "AND source_ref IN (SELECT source_ref FROM batch_quar UNION SELECT source_ref FROM batch_dups)",
         )
-        con.execute("DELETE FROM raw.documents WHERE doc_id IN (SELECT doc_id FROM incoming_docs)")
-        con.execute("INSERT INTO raw.documents BY NAME SELECT * FROM incoming_docs")
+        # Only rows that differ are rewritten: a daily run over a growing folder re-reads every
+        # document but must not rewrite the unchanged ones.
+        differs = " OR ".join(f"d.{c} IS DISTINCT FROM i.{c}" for c in DOCUMENTS if c not in ("doc_id", "text"))
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE changed_docs AS SELECT i.* FROM incoming_docs i "
+            f"LEFT JOIN raw.documents d ON d.doc_id = i.doc_id WHERE d.doc_id IS NULL OR {differs}"
+        )
+        con.execute("DELETE FROM raw.documents WHERE doc_id IN (SELECT doc_id FROM changed_docs)")
+        con.execute("INSERT INTO raw.documents BY NAME SELECT * FROM changed_docs")
 
         # Quarantine and duplicates: replaced by source_ref; same finding keeps its first seen_at.
         con.execute(
@@ -361,7 +368,7 @@ def rows_of_run(
     if count_rows(con, schema, table) <= limit_full:
         return table_frame(con, schema, table), "all rows"
     target = _qualified(schema, table)
-    if schema == "extract":
+    if schema in ("extract", "marts"):  # marts: the facts of the documents this run extracted
         frame = con.sql(
             f"SELECT * FROM {target} WHERE doc_id IN (SELECT doc_id FROM extract.processed WHERE run_id = ?)",
             params=[run_id],

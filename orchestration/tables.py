@@ -216,7 +216,9 @@ def write_ingest(
         )
         # Only rows that differ are rewritten: a daily run over a growing folder re-reads every
         # document but must not rewrite the unchanged ones.
-        differs = " OR ".join(f"d.{c} IS DISTINCT FROM i.{c}" for c in DOCUMENTS if c not in ("doc_id", "text"))
+        differs = " OR ".join(
+            f"d.{_ident(c)} IS DISTINCT FROM i.{_ident(c)}" for c in DOCUMENTS if c not in ("doc_id", "text")
+        )
         con.execute(
             "CREATE OR REPLACE TEMP TABLE changed_docs AS SELECT i.* FROM incoming_docs i "
             f"LEFT JOIN raw.documents d ON d.doc_id = i.doc_id WHERE d.doc_id IS NULL OR {differs}"

@@ -36,6 +36,26 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     shutil.rmtree(_DAGSTER_HOME, ignore_errors=True)
 
 
+SITREP = Path(sys.executable).parent / "sitrep"
+
+
+def spawn(cmd: list[str]) -> subprocess.Popen[str]:
+    """A process of the pipeline whose output can be read line by line while it runs."""
+    return subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def spawn_run(source: Path, warehouse: Path) -> subprocess.Popen[str]:
+    """`sitrep run` as a separate process (to be killed, frozen or raced by a test)."""
+    return spawn([str(SITREP), "run", "--source", str(source), "--warehouse", str(warehouse)])
+
+
 def require(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent (tests read ../shared beside the checkout, or samples/)")
@@ -170,4 +190,4 @@ def seeds_copy(tmp_path: Path) -> Iterator[Path]:
     yield dst
 
 
-__all__ = ["FAKES_DEV", "REPO_ROOT", "SAMPLES", "SEEDS", "SHARED"]
+__all__ = ["FAKES_DEV", "REPO_ROOT", "SAMPLES", "SEEDS", "SHARED", "SITREP"]

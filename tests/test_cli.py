@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import FAKES_DEV, REPO_ROOT, require, run_cli
+from conftest import FAKES_DEV, REPO_ROOT, SITREP, require, run_cli
 
 import ingest
-
-SITREP = Path(sys.executable).parent / "sitrep"
 
 
 def test_console_script_lists_its_commands() -> None:

@@ -33,14 +33,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, CliRun, ReadOnlySession, copy_published, query, sitrep_run
+from conftest import (
+    REPO_ROOT,
+    SITREP,
+    CliRun,
+    ReadOnlySession,
+    copy_published,
+    query,
+    sitrep_run,
+    spawn,
+    spawn_run,
+)
 
 import orchestration.warehouse as warehouse_module
 from orchestration.warehouse import Warehouse, WarehouseBusyError
 
 pytestmark = pytest.mark.slow
 
-SITREP = Path(sys.executable).parent / "sitrep"
 NEW_DOC = "zz_new_article.txt"
 NEW_TEXT = "Airstrikes killed 12 civilians in the town of Saraqib in Idlib on Monday, SOHR said.\n"
 COUNTS_SQL = (
@@ -155,14 +164,7 @@ def _start(stage: Stage, source: Path, published: Path) -> subprocess.Popen[str]
         cmd = [sys.executable, "-c", _PAUSING_RUNNER, stage.name, str(published), *args]
     else:
         cmd = [str(SITREP), *args]
-    return subprocess.Popen(
-        cmd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=REPO_ROOT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    return spawn(cmd)
 
 
 def _freeze_at(stage: Stage, source: Path, published: Path) -> Frozen:
@@ -261,14 +263,7 @@ def test_kill_during_dbt(setup: tuple[Path, Path, Before]) -> None:
         assert all(not _gone(child) for child in frozen.children)  # the orphan lives on (frozen)
         _assert_published_untouched(published, before)
 
-        recovery = subprocess.Popen(
-            [str(SITREP), "run", "--source", str(source), "--warehouse", str(published)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            cwd=REPO_ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
+        recovery = spawn_run(source, published)
         lines: list[str] = []
         reader = threading.Thread(target=lambda: lines.extend(recovery.stdout or []), daemon=True)
         reader.start()

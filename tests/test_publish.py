@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import signal
 import subprocess
 import sys
@@ -13,11 +12,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import REPO_ROOT, CliRun, ReadOnlySession, Rerun, copy_published, query, sitrep_run
+from conftest import CliRun, ReadOnlySession, Rerun, copy_published, query, sitrep_run, spawn_run
 
 from orchestration.warehouse import Warehouse
-
-SITREP = Path(sys.executable).parent / "sitrep"
 
 
 def _sha(path: Path) -> str:
@@ -131,14 +128,7 @@ def test_killed_run_leaves_the_last_good_file(seeds_run: CliRun, seeds_copy: Pat
     # new input, so the killed run has real work to do
     (seeds_copy / "extra.txt").write_text("Airstrikes killed 12 civilians in Idlib on Monday, SOHR said.\n")
 
-    proc = subprocess.Popen(
-        [str(SITREP), "run", "--source", str(seeds_copy), "--warehouse", str(published)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=REPO_ROOT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    proc = spawn_run(seeds_copy, published)
     assert proc.stdout is not None
     seen = []
     deadline = time.monotonic() + 300

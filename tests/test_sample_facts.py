@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from tests.conftest import CliRun
+from conftest import CliRun
 
 EXPECTED = yaml.safe_load((Path(__file__).parent / "fixtures" / "sample_expected.yaml").read_text())[
     "documents"

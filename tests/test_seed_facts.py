@@ -4,8 +4,7 @@ of a real `sitrep run --source ../shared/seeds` (the session fixture `seeds_run`
 from __future__ import annotations
 
 import pytest
-
-from tests.conftest import CliRun
+from conftest import CliRun
 
 SEED_001 = "001_57e70ff2116bb368.txt"
 SEED_004 = "004_01e077487e0c8b39.txt"

@@ -222,7 +222,12 @@ def doc_profiles(
         named.join(principal.select("doc_id", p_idx="sentence_idx"), on="doc_id", how="left")
         .filter((pl.col("sentence_idx") < lead) | (pl.col("sentence_idx") == pl.col("p_idx")))
         .group_by("doc_id", "admin1")
-        .agg(n=pl.len(), at=pl.col("sentence_idx").min())
+        # sentences naming it; the principal sentence counts twice
+        .agg(
+            n=pl.col("sentence_idx").n_unique()
+            + (pl.col("sentence_idx") == pl.col("p_idx")).any().cast(pl.UInt32),
+            at=pl.col("sentence_idx").min(),
+        )
         .join(first, on="doc_id", how="left")
         .sort(
             ["doc_id", "n", pl.col("admin1") == pl.col("first_admin1"), "at"],

@@ -38,11 +38,7 @@ def classify(method: pl.Expr, sentence: pl.Expr, territory_gain: pl.Expr) -> tup
         sub_type = sub_type.when(method == m).then(pl.lit(st))
     clash = sentence.str.contains(_CLASH)
     event_type = (
-        event_type.when(clash)
-        .then(pl.lit("Battles"))
-        .when(method == "gunfire")
-        .then(pl.lit("Violence against civilians"))
-        .otherwise(pl.lit("Violence against civilians"))
+        event_type.when(clash).then(pl.lit("Battles")).otherwise(pl.lit("Violence against civilians"))
     )
     sub_type = sub_type.when(clash).then(pl.lit("Armed clash")).otherwise(pl.lit("Attack"))
     return event_type, sub_type

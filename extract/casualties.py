@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from extract.groups import cum_sum_in, forward_fill_in, group_id, rank_in, shift_in
 from extract.lexicon import ACTORS, VICTIM_NOUNS
 from extract.quantities import QUANTITY, add_counts
 from extract.spans import find_spans
@@ -119,9 +120,12 @@ def _victim_group(text: pl.Expr) -> pl.Expr:
 def actor_in(text: pl.Expr) -> pl.Expr:
     """The one actor code whose pattern occurs in `text`; null when none or several
     ("236 regime and Russian troops, jihadis and rebels" names no single side)."""
-    hits = [pl.when(text.str.contains(f"(?i){pattern}")).then(pl.lit(code)) for code, pattern in ACTORS]
-    found = pl.concat_list(hits).list.drop_nulls()
-    return pl.when(found.list.len() == 1).then(found.list.first()).otherwise(pl.lit(None, dtype=pl.String))
+    hits = [text.str.contains(f"(?i){pattern}") for _, pattern in ACTORS]
+    # a when-chain over booleans: concat_list of string literals costs ten times more
+    only = pl.when(hits[0]).then(pl.lit(ACTORS[0][0]))
+    for hit, (code, _) in zip(hits[1:], ACTORS[1:], strict=True):
+        only = only.when(hit).then(pl.lit(code))
+    return pl.when(pl.sum_horizontal(hits) == 1).then(only.otherwise(pl.lit(None, dtype=pl.String)))
 
 
 def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
@@ -190,6 +194,7 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     noun_text = pl.when(pl.col("kind") == "np").then(pl.col("match")).otherwise(pl.lit(""))
     return (
         mentions.filter(~mixed & ~((pl.col("kind") == "np") & pl.col("right").str.contains(_NOT_A_VICTIM)))
+        .with_columns(_g=group_id(*keys), _d=group_id("doc_id"))
         .with_columns(
             outcome=_outcome_from(
                 outcome_left.str.replace(rf"(?i){QUANTITY}$", "").str.strip_chars_end(), outcome_right
@@ -204,7 +209,7 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             .str.slice(-12)
             .str.contains(r"(?i)(?:(?-u:\b)and|,|(?-u:\b)as well as)(?-u:\s)*$")
             | (
-                (pl.col("m_start") - pl.col("m_end").shift(1).over(keys)).is_between(0, 1)
+                (pl.col("m_start") - shift_in(pl.col("m_end"), 1, "_g")).is_between(0, 1)
                 & (pl.col("kind") == "np")
             ),
             among_next=pl.col("right").str.contains(_AMONG_RIGHT)
@@ -246,7 +251,7 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
                 # "...were killed and about 100 people suffered breathing difficulties": a verb of its own
                 & ~pl.col("right").str.contains(_OWN_VERB)
             )
-            .then(pl.col("outcome").forward_fill().over(["doc_id", "sentence_idx"]))
+            .then(forward_fill_in(pl.col("outcome"), "_g"))
             .otherwise(pl.col("outcome"))
         )
         # a bullet of a "distributed as follows:" list takes the outcome of the figures before it
@@ -254,7 +259,7 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             outcome=pl.when(
                 pl.col("outcome").is_null() & pl.col("sentence").str.contains(r"^(?-u:\s)*[•·▪\-*]")
             )
-            .then(pl.col("outcome").forward_fill().over("doc_id"))
+            .then(forward_fill_in(pl.col("outcome"), "_d"))
             .otherwise(pl.col("outcome"))
         )
         .filter(pl.col("outcome").is_not_null())
@@ -277,7 +282,9 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             "among_next",
         )
         .sort([*keys, "char_start"])
-        .with_columns(mention_rank=pl.int_range(pl.len()).over(keys))
+        .with_columns(_g=group_id(*keys))
+        .with_columns(mention_rank=rank_in("_g"))
+        .drop("_g")
     )
 
 
@@ -289,13 +296,15 @@ def link_parts(mentions: pl.DataFrame) -> pl.DataFrame:
     outcome and victim class, and that add up exactly to it, are its parts (SOHR's "distributed
     as follows" lists; "35 fighters ... 19 jihadists and 16 pro-regime fighters").
     """
-    m = mentions.with_row_index("idx").with_columns(pl.col("idx").cast(pl.Int64))
-    prev = pl.col("idx").shift(1).over(["doc_id", "sentence_idx"])
+    m = mentions.with_row_index("idx").with_columns(
+        pl.col("idx").cast(pl.Int64), _g=group_id("doc_id", "sentence_idx")
+    )
+    prev = shift_in(pl.col("idx"), 1, "_g")
     # "Six civilians including a child were among 22 people killed": the next figure that is not a part
     nxt = (
-        pl.when(pl.col("is_part_marker").shift(-1).over(["doc_id", "sentence_idx"]).fill_null(False))
-        .then(pl.col("idx").shift(-2).over(["doc_id", "sentence_idx"]))
-        .otherwise(pl.col("idx").shift(-1).over(["doc_id", "sentence_idx"]))
+        pl.when(shift_in(pl.col("is_part_marker"), -1, "_g").fill_null(False))
+        .then(shift_in(pl.col("idx"), -2, "_g"))
+        .otherwise(shift_in(pl.col("idx"), -1, "_g"))
     )
     # A part marker points at the previous figure; "and Z" right after a part shares its parent.
     m = m.with_columns(
@@ -330,8 +339,8 @@ def link_parts(mentions: pl.DataFrame) -> pl.DataFrame:
     # resolve "and Z" chains: a figure joined to a part ("six women, five children and three
     # policemen") is a part of the same total
     for _ in range(3):
-        prev_parent = pl.col("parent_idx").shift(1).over(["doc_id", "sentence_idx"])
-        prev_is_part = pl.col("is_part_marker").shift(1).over(["doc_id", "sentence_idx"]).fill_null(False)
+        prev_parent = shift_in(pl.col("parent_idx"), 1, "_g")
+        prev_is_part = shift_in(pl.col("is_part_marker"), 1, "_g").fill_null(False)
         joined = pl.col("follows_and").fill_null(False) & prev_is_part & prev_parent.is_not_null()
         m = m.with_columns(
             parent_idx=pl.when(joined & pl.col("parent_idx").is_null())
@@ -360,7 +369,7 @@ def link_parts(mentions: pl.DataFrame) -> pl.DataFrame:
             .then(pl.col("p_outcome"))
             .otherwise(pl.col("outcome"))
         )
-        .drop("p_outcome")
+        .drop("p_outcome", "_g")
         .sort("idx")
     )
     return _link_sums(m)
@@ -379,14 +388,18 @@ def _link_sums(m: pl.DataFrame) -> pl.DataFrame:
         .with_columns(cls=_CLASS)
         .select("idx", "doc_id", "outcome", "cls", "count_best", "sentence_idx")
     )
-    top = top.with_columns(pos=pl.int_range(pl.len()).over(["doc_id", "outcome", "cls"]))
+    top = (
+        top.sort(["doc_id", "outcome", "cls", "idx"])
+        .with_columns(_g=group_id("doc_id", "outcome", "cls"))
+        .with_columns(pos=rank_in("_g"))
+        .drop("_g")
+    )
     pairs = (
         top.join(top, on=["doc_id", "outcome", "cls"], suffix="_p")
         .filter((pl.col("pos_p") > pl.col("pos")) & (pl.col("pos_p") <= pl.col("pos") + 8))
         .sort(["idx", "pos_p"])
-        .with_columns(
-            running=pl.col("count_best_p").cum_sum().over("idx"), n=pl.int_range(1, pl.len() + 1).over("idx")
-        )
+        .with_columns(_g=group_id("idx"))
+        .with_columns(running=cum_sum_in(pl.col("count_best_p"), "_g"), n=rank_in("_g") + 1)
     )
     closing = (
         pairs.filter((pl.col("running") == pl.col("count_best")) & (pl.col("n") >= 2))

@@ -8,6 +8,7 @@ from extract.casualties import find_casualty_mentions, link_parts
 from extract.context import actor_mentions, background_flags, claim_sources, sentence_methods
 from extract.dates import reference_dates, sentence_dates
 from extract.events import EVENT_TRIGGER, classify
+from extract.groups import forward_fill_in, group_id, rank_in
 from extract.places import find_places
 from extract.profiles import doc_profiles
 from extract.schema import EXTRACTOR_VERSION, TABLES
@@ -52,9 +53,11 @@ def _drop_restatements(m: pl.DataFrame) -> pl.DataFrame:
     )
     # within a sentence: a later equal figure of the same group, or a "people" figure that a
     # named group ("15 civilians") says again
-    ranked = m.with_columns(
-        specific=(pl.col("victim_group") != "people").cast(pl.Int64),
-        order=pl.int_range(pl.len()).over([*KEYS, "outcome", "count_best"]),
+    ranked = (
+        m.sort([*KEYS, "outcome", "count_best", "char_start"])
+        .with_columns(_g=group_id(*KEYS, "outcome", "count_best"))
+        .with_columns(specific=(pl.col("victim_group") != "people").cast(pl.Int64), order=rank_in("_g"))
+        .drop("_g")
     )
     best = ranked.sort(
         [*KEYS, "outcome", "count_best", "specific", "order"],
@@ -173,10 +176,12 @@ def run_extraction(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
         relevant.select(*KEYS)
         .join(first_place, on=KEYS, how="left")
         .sort(KEYS)
+        .with_columns(_d=group_id("doc_id"))
         .with_columns(
-            pl.col(c).forward_fill().over("doc_id")
+            forward_fill_in(pl.col(c), "_d")
             for c in ["location_name", "admin1", "latitude", "longitude", "geo_precision"]
         )
+        .drop("_d")
     )
     war_total = (
         mentions.filter(pl.col("outcome").is_in(["killed", "died"]) & (pl.col("count_best") >= WAR_TOTAL))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from extract.spans import find_spans
+from extract.spans import find_spans, split_on_chars
 
 GAZETTEER = Path(__file__).parent / "data" / "places.csv"
 
@@ -61,7 +61,7 @@ _RUN = (
     rf"(?:[- \t\n\r\f]+(?:{_CONNECT}[- \t\n\r\f]+)*[A-Z][A-Za-z0-9_'’]*)*"
     r"(?:[- \t]+[a-z'’]+){0,3}"
 )
-_TOKEN = r"[^ \t\n\r\f\-‐]+"
+_TOKEN_SEPARATOR = r"[ \t\n\r\f\-‐]"
 MAX_NGRAM = 5
 
 
@@ -70,21 +70,32 @@ def _candidates(sentences: pl.DataFrame, keys: list[str], first_words: pl.Series
     name starts with, with its span and lookup key."""
     runs = find_spans(sentences, "sentence", _RUN, keys).rename({"match": "run", "m_start": "r_start"})
     runs = runs.with_row_index("run_id").select("run_id", *keys, "run", "r_start")
-    # rows come out of find_spans in run order, tokens of a run contiguous
-    tokens = find_spans(runs, "run", _TOKEN, ["run_id"]).with_columns(word=_key(pl.col("match")))
-    is_start = pl.col("word").is_in(first_words.implode()) & pl.col("match").str.contains(
-        rf"^(?:[A-Z]|{_CONNECT}$)"
+    # rows come out in run order, tokens of a run contiguous: the next words are shifts
+    tokens = split_on_chars(runs, "run", _TOKEN_SEPARATOR, ["run_id"]).with_columns(
+        word=_key(pl.col("match"))
     )
-    windows = []
-    for n in range(1, MAX_NGRAM + 1):
-        same_run = (pl.col("run_id").shift(-(n - 1)) == pl.col("run_id")).fill_null(False)
-        windows.append(
-            tokens.with_columns(
-                key=pl.concat_str([pl.col("word").shift(-k) for k in range(n)], separator=" "),
-                w_end=pl.col("m_end").shift(-(n - 1)),
-                n_tokens=pl.lit(n),
-            ).filter(same_run & is_start)
+    ahead = tokens.with_columns(
+        *[pl.col("word").shift(-k).alias(f"_w{k}") for k in range(1, MAX_NGRAM)],
+        *[pl.col("m_end").shift(-k).alias(f"_e{k}") for k in range(1, MAX_NGRAM)],
+        *[
+            (pl.col("run_id").shift(-k) == pl.col("run_id")).fill_null(False).alias(f"_r{k}")
+            for k in range(1, MAX_NGRAM)
+        ],
+    ).filter(
+        pl.col("word").is_in(first_words.implode()) & pl.col("match").str.contains(rf"^(?:[A-Z]|{_CONNECT}$)")
+    )
+    words = ["word", *[f"_w{k}" for k in range(1, MAX_NGRAM)]]
+    ends = ["m_end", *[f"_e{k}" for k in range(1, MAX_NGRAM)]]
+    windows = [
+        ahead.filter(pl.col(f"_r{n - 1}") if n > 1 else pl.lit(True)).select(
+            "run_id",
+            "m_start",
+            w_end=ends[n - 1],
+            n_tokens=pl.lit(n),
+            key=pl.concat_str(words[:n], separator=" "),
         )
+        for n in range(1, MAX_NGRAM + 1)
+    ]
     grams = pl.concat(windows).join(runs.select("run_id", *keys, "r_start"), on="run_id")
     return grams.select(
         "run_id",

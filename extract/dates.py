@@ -102,38 +102,60 @@ def reference_dates(docs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# any of the expressions below: sentences without one take the reference date, unparsed
+_CUE = (
+    rf"(?i)(?-u:\b)(?:{_MONTH}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|"
+    r"tonight|this morning|last night|overnight|last week|this week|past week|last month|in (?:19|20)(?-u:\d)(?-u:\d))(?-u:\b)"
+    rf"|{_ISO}"
+)
+
+
 def sentence_dates(sentences: pl.DataFrame, refs: pl.DataFrame) -> pl.DataFrame:
     """`(doc_id, sentence_idx, event_date, date_precision)` for every sentence."""
     s = sentences.select("doc_id", "sentence_idx", "sentence").join(refs, on="doc_id", how="left")
-    text = pl.col("sentence")
     ref = pl.col("ref_date")
+    undated = s.filter(~pl.col("sentence").str.contains(_CUE)).select(
+        "doc_id",
+        "sentence_idx",
+        event_date=ref,
+        date_precision=pl.when(ref.is_not_null()).then(pl.lit("week")).otherwise(pl.lit("unknown")),
+    )
+    text = pl.col("sentence")
     ref_year = ref.dt.year()
-    md = text.str.extract_groups(_MD)
-    dm = text.str.extract_groups(_DM)
+    # staged: each expression is computed once as a column (eager polars does not share subexpressions)
+    found = s.filter(pl.col("sentence").str.contains(_CUE)).with_columns(
+        _md=text.str.extract_groups(_MD),
+        _dm=text.str.extract_groups(_DM),
+        _my=text.str.extract_groups(_MONTH_YEAR),
+        _year=text.str.extract(_YEAR).cast(pl.Int32, strict=False),
+        _weekday=text.str.extract(_WEEKDAY)
+        .str.to_lowercase()
+        .replace_strict(_WEEKDAYS, default=None, return_dtype=pl.Int32),
+        _relative=text.str.extract(_RELATIVE).str.to_lowercase(),
+        _full=_full_date(text),
+    )
+    md, dm, my, relative = pl.col("_md"), pl.col("_dm"), pl.col("_my"), pl.col("_relative")
     m_num = pl.coalesce(_month(md.struct.field("1")), _month(dm.struct.field("2")))
     d_num = pl.coalesce(md.struct.field("2"), dm.struct.field("1")).cast(pl.Int32, strict=False)
-    same_year = _date(ref_year, m_num, d_num)
-    month_day = pl.when(same_year > ref).then(_date(ref_year - 1, m_num, d_num)).otherwise(same_year)
-    my = text.str.extract_groups(_MONTH_YEAR)
-    month_year = _date(my.struct.field("2").cast(pl.Int32, strict=False), _month(my.struct.field("1")), 1)
-    year = _date(text.str.extract(_YEAR).cast(pl.Int32, strict=False), 1, 1)
-    weekday = (
-        text.str.extract(_WEEKDAY)
-        .str.to_lowercase()
-        .replace_strict(_WEEKDAYS, default=None, return_dtype=pl.Int32)
+    found = found.with_columns(
+        _same_year=_date(ref_year, m_num, d_num), _prev_year=_date(ref_year - 1, m_num, d_num)
     )
-    back = (ref.dt.weekday().cast(pl.Int32) - weekday + 7) % 7
-    on_weekday = ref - pl.duration(days=back)
-    relative = text.str.extract(_RELATIVE).str.to_lowercase()
-    rel_date = (
-        pl.when(relative.is_in(["yesterday", "last night", "overnight"]))
+    back = (ref.dt.weekday().cast(pl.Int32) - pl.col("_weekday") + 7) % 7
+    found = found.with_columns(
+        _month_day=pl.when(pl.col("_same_year") > ref)
+        .then(pl.col("_prev_year"))
+        .otherwise(pl.col("_same_year")),
+        _on_weekday=ref - pl.duration(days=back),
+        _rel_date=pl.when(relative.is_in(["yesterday", "last night", "overnight"]))
         .then(ref - pl.duration(days=1))
         .when(relative.is_in(["today", "tonight", "this morning", "this week", "past week"]))
         .then(ref)
         .when(relative == "last week")
         .then(ref - pl.duration(days=7))
         .when(relative == "last month")
-        .then(ref - pl.duration(days=30))
+        .then(ref - pl.duration(days=30)),
+        _month_year=_date(my.struct.field("2").cast(pl.Int32, strict=False), _month(my.struct.field("1")), 1),
+        _year_date=_date(pl.col("_year"), 1, 1),
     )
     rel_precision = (
         pl.when(relative.is_in(["this week", "past week", "last week"]))
@@ -142,7 +164,8 @@ def sentence_dates(sentences: pl.DataFrame, refs: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("month"))
         .otherwise(pl.lit("day"))
     )
-    full = _full_date(text)
+    full, month_day, on_weekday = pl.col("_full"), pl.col("_month_day"), pl.col("_on_weekday")
+    rel_date, month_year, year = pl.col("_rel_date"), pl.col("_month_year"), pl.col("_year_date")
     date = pl.coalesce(full, month_day, on_weekday, rel_date, month_year, year, ref)
     precision = (
         pl.when(full.is_not_null() | month_day.is_not_null() | on_weekday.is_not_null())
@@ -157,4 +180,5 @@ def sentence_dates(sentences: pl.DataFrame, refs: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("week"))
         .otherwise(pl.lit("unknown"))
     )
-    return s.select("doc_id", "sentence_idx", event_date=date, date_precision=precision)
+    dated = found.select("doc_id", "sentence_idx", event_date=date, date_precision=precision)
+    return pl.concat([dated, undated])

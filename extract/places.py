@@ -11,6 +11,7 @@ geo_precision 2; otherwise a town is 1.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,13 +44,12 @@ _UNKNOWN_PLACE = (
 )
 
 
+def _fold(text: pl.Expr) -> pl.Expr:
+    return text.str.to_lowercase().str.replace_all(r"['’‘`ʿʾ]", "")
+
+
 def _key(name: pl.Expr) -> pl.Expr:
-    return (
-        name.str.to_lowercase()
-        .str.replace_all(r"['’‘`ʿʾ]", "")
-        .str.replace_all(r"[- \t\n\r\f]+", " ")
-        .str.strip_chars()
-    )
+    return _fold(name).str.replace_all(r"[- \t\n\r\f]+", " ").str.strip_chars()
 
 
 # A run of capitalised words with Arabic article/connector words between them: where place names are.
@@ -65,14 +65,20 @@ _TOKEN_SEPARATOR = r"[ \t\n\r\f\-‐]"
 MAX_NGRAM = 5
 
 
-def _candidates(sentences: pl.DataFrame, keys: list[str], first_words: pl.Series) -> pl.DataFrame:
+def _candidates(sentences: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Every 1..MAX_NGRAM-token window of a capitalised run that starts with a word some place
     name starts with, with its span and lookup key."""
+    first_words, any_first_word = _first_words()
     runs = find_spans(sentences, "sentence", _RUN, keys).rename({"match": "run", "m_start": "r_start"})
-    runs = runs.with_row_index("run_id").select("run_id", *keys, "run", "r_start")
+    # most runs ("The army said") hold no word a place name starts with: skip them before splitting
+    runs = (
+        runs.filter(_fold(pl.col("run")).str.contains(any_first_word))
+        .with_row_index("run_id")
+        .select("run_id", *keys, "run", "r_start")
+    )
     # rows come out in run order, tokens of a run contiguous: the next words are shifts
     tokens = split_on_chars(runs, "run", _TOKEN_SEPARATOR, ["run_id"]).with_columns(
-        word=_key(pl.col("match"))
+        word=_fold(pl.col("match"))
     )
     ahead = tokens.with_columns(
         *[pl.col("word").shift(-k).alias(f"_w{k}") for k in range(1, MAX_NGRAM)],
@@ -105,6 +111,14 @@ def _candidates(sentences: pl.DataFrame, keys: list[str], first_words: pl.Series
         n_tokens="n_tokens",
         key="key",
     )
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> tuple[pl.Series, str]:
+    """The words gazetteer keys start with, and a pattern that finds any of them in folded text."""
+    words = gazetteer()["key"].str.split(" ").list.first().unique().sort()
+    alternation = "|".join(re.escape(w) for w in sorted(words.to_list(), key=len, reverse=True))
+    return words, rf"(?:^|{_TOKEN_SEPARATOR})(?:{alternation})(?:{_TOKEN_SEPARATOR}|$)"
 
 
 @lru_cache(maxsize=1)
@@ -141,8 +155,7 @@ def find_places(sentences: pl.DataFrame) -> pl.DataFrame:
     """Places named in each sentence: keys, span, location_name, admin1, lat/lon, geo_precision."""
     table = gazetteer()
     keys = ["doc_id", "sentence_idx"]
-    first_words = table["key"].str.split(" ").list.first().unique()
-    grams = _candidates(sentences, keys, first_words).join(table.select("key"), on="key", how="semi")
+    grams = _candidates(sentences, keys).join(table.select("key"), on="key", how="semi")
     # keep the longest name of each overlap ("Maarat al-Numan", not "Maarat" and "Numan")
     longer = grams.join(grams.select("run_id", o_start="m_start", o_end="m_end", o_n="n_tokens"), on="run_id")
     covered = (

@@ -108,12 +108,11 @@ def _outcome_from(left: pl.Expr, right: pl.Expr) -> pl.Expr:
     return expr.otherwise(_outcome_of(right.str.extract(_RIGHT_OUTCOME)))
 
 
-def _victim_group(text: pl.Expr) -> pl.Expr:
+def _victim_group(noun: pl.Expr) -> pl.Expr:
+    """The group of a noun phrase whose "of <group>" tail is already cut off."""
     expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
     for group, pattern in VICTIM_NOUNS:
-        expr = expr.when(
-            text.str.replace(_OF_GROUP + "$", "").str.contains(rf"(?i)(?-u:\b)(?:{pattern})$")
-        ).then(pl.lit(group))
+        expr = expr.when(noun.str.contains(rf"(?i)(?-u:\b)(?:{pattern})$")).then(pl.lit(group))
     return expr.otherwise(pl.lit("people"))
 
 
@@ -194,13 +193,19 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     noun_text = pl.when(pl.col("kind") == "np").then(pl.col("match")).otherwise(pl.lit(""))
     return (
         mentions.filter(~mixed & ~((pl.col("kind") == "np") & pl.col("right").str.contains(_NOT_A_VICTIM)))
-        .with_columns(_g=group_id(*keys), _d=group_id("doc_id"))
+        # inputs used by several expressions below are computed once as columns
         .with_columns(
-            outcome=_outcome_from(
-                outcome_left.str.replace(rf"(?i){QUANTITY}$", "").str.strip_chars_end(), outcome_right
-            ),
-            victim_group=_victim_group(noun_text),
-            victim_actor=actor_in(noun_text),
+            _g=group_id(*keys),
+            _d=group_id("doc_id"),
+            _left=outcome_left.str.replace(rf"(?i){QUANTITY}$", "").str.strip_chars_end(),
+            _right=outcome_right,
+            _noun=noun_text,
+            _bare_noun=noun_text.str.replace(_OF_GROUP + "$", ""),
+        )
+        .with_columns(
+            outcome=_outcome_from(pl.col("_left"), pl.col("_right")),
+            victim_group=_victim_group(pl.col("_bare_noun")),
+            victim_actor=actor_in(pl.col("_noun")),
             is_part_marker=pl.col("left").str.contains(_PART_LEFT)
             | pl.col("match").str.contains(rf"(?i)^{QUANTITY}(?-u:\s)+of (?:them|whom)(?-u:\b)"),
             # "and 16 pro-regime fighters"; also a figure right after another with nothing between

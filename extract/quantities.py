@@ -150,36 +150,44 @@ def add_counts(frame: pl.DataFrame, column: str) -> pl.DataFrame:
         )
         .drop("_n", "_mod")
     )
-    other = other.with_columns(_p=_parse(pl.col("_q"))).unnest("_p")
-    return pl.concat([plain, other], how="diagonal_relaxed").drop("_q", "_plain")
+    return pl.concat([plain, _parse(other, "_q")], how="diagonal_relaxed").drop("_q", "_plain")
 
 
-def _parse(t: pl.Expr) -> pl.Expr:
-    """Struct (count_low, count_best, count_high) of a lower-cased QUANTITY phrase, per the table above."""
+def _parse(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """`frame` with count_low, count_best, count_high of the lower-cased QUANTITY phrases in
+    `column`, per the table above. Staged as columns: eager polars does not share repeated
+    subexpressions, and each value feeds several of the three counts."""
+    t = pl.col(column)
     rng = t.str.extract_groups(
         rf"^(?:between ({NUMBER}) and ({NUMBER})|({_DIGITS})(?-u:\s)*(?:-|–)(?-u:\s)*({_DIGITS})|({NUMBER}) to ({NUMBER}))$"
     )
-    r_lo = pl.coalesce(*(_number_value(rng.struct.field(str(i))) for i in (1, 3, 5)))
-    # "1990-95" style spans are written low to high; a reversed pair is read as its own order
-    r_hi = pl.max_horizontal(r_lo, pl.coalesce(*(_number_value(rng.struct.field(str(i))) for i in (2, 4, 6))))
-    modifier = t.str.extract(rf"^({MODIFIER})(?-u:\s)")
     core = t.str.replace(rf"^{MODIFIER}(?-u:\s)+", "").str.replace(r"(?-u:\s)+of$", "").str.strip_chars("+ ")
-    vague = core.str.extract(rf"^({VAGUE})$")
-    v_lo = vague.replace_strict({k: v[0] for k, v in _VAGUE.items()}, default=None, return_dtype=pl.Int64)
-    v_hi = vague.replace_strict({k: v[1] for k, v in _VAGUE.items()}, default=None, return_dtype=pl.Int64)
-    n = _number_value(core)
-    at_least = modifier.str.contains(rf"^(?:{_AT_LEAST})$") | t.str.ends_with("+")
-    at_most = modifier.str.contains(rf"^(?:{_AT_MOST})$")
-    about = modifier.str.contains(rf"^(?:{_ABOUT})$")
-    best = pl.coalesce(r_lo, v_lo, n)
+    frame = frame.with_columns(_rng=rng, _modifier=t.str.extract(rf"^({MODIFIER})(?-u:\s)"), _core=core)
+    r = pl.col("_rng").struct
+    vague = pl.col("_core").str.extract(rf"^({VAGUE})$")
+    frame = frame.with_columns(
+        _r_lo=pl.coalesce(*(_number_value(r.field(str(i))) for i in (1, 3, 5))),
+        _r_hi2=pl.coalesce(*(_number_value(r.field(str(i))) for i in (2, 4, 6))),
+        _v_lo=vague.replace_strict({k: v[0] for k, v in _VAGUE.items()}, default=None, return_dtype=pl.Int64),
+        _v_hi=vague.replace_strict({k: v[1] for k, v in _VAGUE.items()}, default=None, return_dtype=pl.Int64),
+        _n=_number_value(pl.col("_core")),
+        _at_least=(pl.col("_modifier").str.contains(rf"^(?:{_AT_LEAST})$") | t.str.ends_with("+")).fill_null(
+            False
+        ),
+        _at_most=pl.col("_modifier").str.contains(rf"^(?:{_AT_MOST})$").fill_null(False),
+        _about=pl.col("_modifier").str.contains(rf"^(?:{_ABOUT})$").fill_null(False),
+    )
+    r_lo, v_lo, v_hi, n = pl.col("_r_lo"), pl.col("_v_lo"), pl.col("_v_hi"), pl.col("_n")
+    # "1990-95" style spans are written low to high; a reversed pair is read as its own order
+    r_hi = pl.max_horizontal(r_lo, pl.col("_r_hi2"))
     low = (
         pl.when(r_lo.is_not_null())
         .then(r_lo)
         .when(v_lo.is_not_null())
         .then(v_lo)
-        .when(at_most.fill_null(False))
+        .when(pl.col("_at_most"))
         .then(None)
-        .when(about.fill_null(False))
+        .when(pl.col("_about"))
         .then((n * 0.9).round(0).cast(pl.Int64))
         .otherwise(n)
     )
@@ -188,14 +196,26 @@ def _parse(t: pl.Expr) -> pl.Expr:
         .then(r_hi)
         .when(v_hi.is_not_null())
         .then(v_hi)
-        .when(at_least.fill_null(False))
+        .when(pl.col("_at_least"))
         .then(None)
-        .when(about.fill_null(False))
+        .when(pl.col("_about"))
         .then((n * 1.1).round(0).cast(pl.Int64))
         .otherwise(n)
     )
-    return pl.struct(
-        low.cast(pl.Int64).alias("count_low"),
-        best.cast(pl.Int64).alias("count_best"),
-        high.cast(pl.Int64).alias("count_high"),
+    return frame.with_columns(
+        count_low=low.cast(pl.Int64),
+        count_best=pl.coalesce(r_lo, v_lo, n).cast(pl.Int64),
+        count_high=high.cast(pl.Int64),
+    ).drop(
+        "_rng",
+        "_modifier",
+        "_core",
+        "_r_lo",
+        "_r_hi2",
+        "_v_lo",
+        "_v_hi",
+        "_n",
+        "_at_least",
+        "_at_most",
+        "_about",
     )

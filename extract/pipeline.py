@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import polars as pl
 
 from extract.casualties import find_casualty_mentions, link_parts
@@ -23,6 +26,7 @@ REST_ARE_FIGHTERS = (
 )
 BOTH_SIDES = r"(?i)(?-u:\b)(?:both (?:sides|camps)|each side|all sides|warring sides|from both)(?-u:\b)"
 WAR_TOTAL = 50_000  # a death toll this large is about the war, not one incident
+MIN_SHARD_DOCS = 1_000  # below this a thread costs more than it saves
 
 
 def _drop_restatements(m: pl.DataFrame) -> pl.DataFrame:
@@ -120,7 +124,26 @@ def _best_actor(actors: pl.DataFrame, spans_to_skip: pl.DataFrame) -> pl.DataFra
     return actor1.join(actor2, on=KEYS, how="full", coalesce=True)
 
 
-def run_extraction(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
+def run_extraction(documents: pl.DataFrame, workers: int | None = None) -> dict[str, pl.DataFrame]:
+    """The extract tables of `documents` (doc_id, title, text, published_date).
+
+    Documents are independent, so a large frame is cut into `workers` shards (default: one per
+    core, `SITREP_EXTRACT_WORKERS` to override) extracted in threads. Polars runs each string
+    kernel on one core and releases the GIL while it does, so threads use the other cores
+    without copying the documents into other processes.
+    """
+    workers = workers or int(os.environ.get("SITREP_EXTRACT_WORKERS", "0")) or os.cpu_count() or 1
+    n_shards = max(1, min(workers, documents.height // MIN_SHARD_DOCS))
+    if n_shards == 1:
+        return _extract(documents)
+    size = -(-documents.height // n_shards)
+    shards = [documents.slice(i * size, size) for i in range(n_shards)]
+    with ThreadPoolExecutor(n_shards) as pool:
+        outputs = list(pool.map(_extract, shards))
+    return {table: pl.concat([out[table] for out in outputs]) for table in outputs[0]}
+
+
+def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
     docs = documents.select("doc_id", "title", "text", "published_date")
     sentences = split_sentences(docs)
     mentions = link_parts(_drop_restatements(find_casualty_mentions(sentences)))

@@ -29,15 +29,27 @@ BACKGROUND = (
     r"|(?-u:\b)over the (?:past|last) (?:(?-u:\w)+ )?(?:years|months|year)(?-u:\b)|(?-u:\b)in the past (?:(?-u:\w)+ )?(?:years|months)(?-u:\b)"
     r"|(?-u:\b)since (?:the (?:start|beginning) of )?the (?:offensive|campaign|operation)(?-u:\b)"
 )
+# "between A and B", "A versus B" name both sides of a fight, neither as the target
 _TARGET_BEFORE = (
     r"(?i)(?:(?-u:\b)on|(?-u:\b)against|(?-u:\b)targeting|(?-u:\b)targeted|(?-u:\b)hit|(?-u:\b)struck|(?-u:\b)at|(?-u:\b)pounded|(?-u:\b)attacked|(?-u:\b)bombed|"
-    r"(?-u:\b)shelled|(?-u:\b)into|(?-u:\b)from|(?-u:\b)over|(?-u:\b)among|(?-u:\b)of|(?-u:\b)between|(?-u:\b)versus|(?-u:\b)vs\.?)"
+    r"(?-u:\b)shelled|(?-u:\b)into|(?-u:\b)from|(?-u:\b)over|(?-u:\b)among|(?-u:\b)of|"
+    # headline verbs: "Air Force Targets ISIS", "IS attacks Kurdish town"
+    r"(?-u:\b)(?:targets|hits|pounds|pounding|attacks|attacking|shells|bombs|bombards|bombarding|raided|stormed|storms|ambushed))"
     r"(?-u:\s)+(?:the(?-u:\s)+|an?(?-u:\s)+|its(?-u:\s)+)?(?:\S+(?-u:\s)+)?$"
+    # "Army Kills 40 Nusra Members", "ISIL executed three Syria rebel officers": the killed, not the killers
+    r"|(?-u:\b)(?:kills|kill|killing|executes|execute|executed|executing|massacred|massacring|slaughtered|beheaded|beheads)"
+    r"(?-u:\s)+(?:(?:at least|more than|over|some|about|nearly|the|an?)(?-u:\s)+)?(?:\S+(?-u:\s)+){0,2}$"
 )
 # "Syrian opposition forces claimed that Russian jets...": the one speaking is not the one acting
 _SPEAKER_AFTER = r"(?i)^(?:(?-u:\s)+\S+){0,3}?(?-u:\s)+(?:said|says|claimed|claims|reported|announced|stated|accused|denied|told)(?-u:\b)"
 # "IS-held village", "areas controlled by the regime": who holds a place, not who struck it.
-_PLACE_QUALIFIER_AFTER = r"(?i)^(?:'s)?-?(?-u:\s)?(?:held|controlled|dominated|run|besieged|occupied)(?-u:\b)|^(?-u:\s)+(?:held|controlled)(?-u:\b)"
+# "a rebel town", "regime areas": the actor names whose place it is; "IS militants are in control of Raqa"
+_PLACE_QUALIFIER_AFTER = (
+    r"(?i)^(?:'s)?-?(?-u:\s)?(?:held|controlled|dominated|run|besieged|occupied)(?-u:\b)|^(?-u:\s)+(?:held|controlled)(?-u:\b)"
+    r"|^(?:'s|s)?(?-u:\s)+(?:towns?|villages?|city|cities|areas?|districts?|enclaves?|neighbou?rhoods?|territor(?:y|ies)|"
+    r"suburbs?|pockets?|regions?)(?-u:\b)"
+    r"|^(?:(?-u:\s)+\S+){0,2}?(?-u:\s)+(?:(?:is|are|was|were|remain|remains)(?-u:\s)+(?:\S+(?-u:\s)+)?in control of|controls|control|holds|hold|ruled|rules)(?-u:\b)"
+)
 _PLACE_QUALIFIER_BEFORE = r"(?i)(?-u:\b)(?:held|controlled|dominated|run|besieged|occupied|stronghold of|territory of|hands of|under)(?-u:\s)+(?:by(?-u:\s)+)?(?:the(?-u:\s)+)?(?:[a-z]+(?-u:\s)+)?$"
 # "IS positions", "the Islamic State group's de facto capital Raqa", "Daesh command post": a target
 _TARGET_AFTER = (
@@ -45,16 +57,41 @@ _TARGET_AFTER = (
     r"(?:(?:military|main|key|oil|forward|front|last|remaining|local|regional|Syrian|Iraqi)(?-u:\s)+)?"
     r"(?:stronghold|bastion|capital|bases?|positions?|command|headquarters|oil|training|camps?|hideouts?|"
     r"targets?|depots?|convoys?|fortifications|facilities|outposts?|checkpoints?)(?-u:\b)"
-    # "a Russian helicopter was shot down": the aircraft's side lost it
-    r"|^(?:(?-u:\s)+\S+){0,3}?(?-u:\s)+(?:(?:was|is|were|has been|had been)(?-u:\s)+)?(?:shot down|downed)(?-u:\b)"
+)
+# "a Russian helicopter was shot down": the aircraft's side lost it
+_DOWNED_AFTER = r"(?i)^(?:(?-u:\s)+\S+){0,3}?(?-u:\s)+(?:(?:was|is|were|has been|had been)(?-u:\s)+)?(?:shot down|downed)(?-u:\b)"
+# "a series of Russian air strikes", "the death toll from a Syrian government raid", "killed in Syrian Army
+# Offensive": an actor named with the weapon or attack it used is the one who struck, whatever precedes it
+_WEAPON = (
+    r"(?:air ?strikes?|air-strikes?|air ?raids?|raids?|strikes?|shelling|bombardment|bombing|barrel bombs?|jets?|warplanes?|"
+    r"war planes?|planes?|aircraft|helicopters?|drones?|artillery|missiles?|rockets?|mortars?|tanks?|snipers?|"
+    r"offensive|assault|attacks?|gunfire|air ?force)"
+)
+_WEAPON_AFTER = (
+    r"(?i)^(?:'s|s)?(?:(?-u:\s)+(?:air|aerial|artillery|rocket|missile|military|ground|army|naval|fighter|war|heavy|"
+    r"intense|indiscriminate|fresh|new))*(?-u:\s)+" + _WEAPON + r"(?-u:\b)"
+)
+_WEAPON_NAMED = r"(?i)(?-u:\b)" + _WEAPON + r"$"
+# "Tags Syria Aleppo Islamic State ...": an outlet's keyword list run into the text is not prose
+_TAGS_BEFORE = r"(?-u:\b)Tags(?-u:\s)"
+# "SDF foiled ISIS attack", "troops repelled a rebel offensive": the attack failed, the attackers are the ones hit
+_FOILED_BEFORE = (
+    r"(?i)(?-u:\b)(?:foiled|foils|foil|repelled|repels|repel|thwarted|thwarts|thwart|repulsed|repulses|fended off|fends off|"
+    r"fend off|beat back|beats back)(?-u:\s)+(?:the(?-u:\s)+|an?(?-u:\s)+|its(?-u:\s)+)?(?:\S+(?-u:\s)+)?$"
+)
+# "jihadists from the Islamic State": a member's group, not a target
+_MEMBER_BEFORE = (
+    r"(?i)(?-u:\b)(?:jihadists|jihadis|fighters|militants|members|gunmen|elements|terrorists|militiamen|troops|units)"
+    r"(?-u:\s)+from(?-u:\s)+(?:the(?-u:\s)+)?$"
 )
 # "backed by Russian jets", "supported by Hezbollah": an ally, not the one who acted
 _ALLY_BEFORE = r"(?i)(?-u:\b)(?:backed(?: up)?|supported|aided|assisted|allied|helped|accompanied)(?-u:\s)+(?:by|with|to)(?-u:\s)+(?:the(?-u:\s)+)?(?:\S+(?-u:\s)+)?$"
 _AGENT_BEFORE = (
-    r"(?i)(?:(?-u:\b)by|(?-u:\b)blamed|(?-u:\b)blaming|(?-u:\b)accused|(?-u:\b)carried out by|(?-u:\b)conducted by|(?-u:\b)hands of|"
+    r"(?i)(?:(?-u:\b)by|(?-u:\b)blamed(?: on)?|(?-u:\b)blaming|(?-u:\b)accused|(?-u:\b)attributed to|(?-u:\b)hands of|"
     # "35 jihadists were killed in clashes with Kurdish fighters": the other side did it
     r"(?-u:\b)(?:killed|dead|died|lost)(?-u:\b)[^.;]{0,40}(?-u:\b)(?:clashes|fighting|battles|confrontations) (?:with|against))"
-    r"(?-u:\s)+(?:the(?-u:\s)+)?(?:\S+(?-u:\s)+)?$"
+    # "by the ", "blamed President Bashar ": a title and a first name may stand between
+    r"(?-u:\s)+(?:the(?-u:\s)+)?(?:\S+(?-u:\s)+)?(?:(?-i:[A-Z])\S*(?-u:\s)+)?$"
 )
 # "the Islamic State group claimed responsibility": the strongest attribution an article makes
 RESPONSIBILITY_AFTER = (
@@ -126,11 +163,14 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
         for code, pattern in ACTORS
     ]
     spans = pl.concat(found).sort([*keys, "m_start"]).unique([*keys, "m_start"], keep="first")
-    return (
+    left = pl.col("sentence").str.slice(0, pl.col("m_start"))
+    mentions = (
         spans.join(sentences.select(*keys, "sentence"), on=keys)
+        .filter(~left.str.contains(_TAGS_BEFORE))
         .with_columns(
-            left=pl.col("sentence").str.slice(0, pl.col("m_start")).str.slice(-90),
+            left=left.str.slice(-90),
             right=pl.col("sentence").str.slice(pl.col("m_end"), 50),
+            named=pl.col("sentence").str.slice(pl.col("m_start"), pl.col("m_end") - pl.col("m_start")),
         )
         .with_columns(
             role=pl.when(
@@ -140,10 +180,20 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             .then(0)
             .when(pl.col("right").str.contains(RESPONSIBILITY_AFTER))
             .then(4)
-            .when(pl.col("left").str.contains(_ALLY_BEFORE))
+            .when(
+                pl.col("left").str.contains(_ALLY_BEFORE)
+                | pl.col("left").str.contains(_FOILED_BEFORE)
+                | pl.col("right").str.contains(_DOWNED_AFTER)
+            )
             .then(1)
-            .when(pl.col("left").str.contains(_AGENT_BEFORE))
+            .when(
+                pl.col("left").str.contains(_AGENT_BEFORE)
+                | pl.col("named").str.contains(_WEAPON_NAMED)
+                | pl.col("right").str.contains(_WEAPON_AFTER)
+            )
             .then(3)
+            .when(pl.col("left").str.contains(_MEMBER_BEFORE))
+            .then(2)
             .when(
                 pl.col("left").str.contains(_TARGET_BEFORE)
                 | pl.col("right").str.contains(_TARGET_AFTER)
@@ -152,9 +202,14 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             .then(1)
             .otherwise(2)
         )
-        .with_columns(
-            after_from=pl.col("left").str.contains(r"(?i)(?-u:\b)(?:from|of)(?-u:\s)+(?:the(?-u:\s)+)?$")
-        )
-        .select(*keys, "m_start", "m_end", "actor", "role", "after_from")
         .sort([*keys, "m_start"])
     )
+    # "the Syrian Democratic Forces (SDF)": an acronym in brackets restates the name before it
+    restated = (
+        pl.col("left").str.contains(r"\((?-u:\s)*$")
+        & (pl.col("actor") == pl.col("actor").shift(1).over(keys))
+    )
+    return mentions.with_columns(
+        role=pl.when(restated).then(pl.col("role").shift(1).over(keys)).otherwise(pl.col("role")),
+        after_from=pl.col("left").str.contains(r"(?i)(?-u:\b)(?:from|of)(?-u:\s)+(?:the(?-u:\s)+)?$"),
+    ).select(*keys, "m_start", "m_end", "actor", "role", "after_from")

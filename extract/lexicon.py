@@ -17,6 +17,11 @@ _FORCE = (
     r"bombardment|bombing|artillery|drones?|military|gunmen|snipers?|tanks?|missiles?|rockets?|"
     r"planes?|positions?|offensive|operations?|attacks?)"
 )
+# A state's armed forces, for nationality adjectives: "an American fighter" (with IS) is no state's force.
+_STATE_FORCE = (
+    r"(?:forces?|troops?|army|soldiers?|units?|warplanes?|jets?|fighter jets?|aircraft|helicopters?|air ?force|"
+    r"air ?strikes?|air ?raids?|raids?|strikes?|drones?|military|special forces|missiles?|planes?|positions?|operations?)"
+)
 
 # Perpetrator / victim side. Order matters only for overlapping matches at the same position.
 ACTORS: list[tuple[str, str]] = [
@@ -25,7 +30,7 @@ ACTORS: list[tuple[str, str]] = [
         r"(?-u:\b)(?:U\.?S\.?|American|Western)[- ]led(?-u:\b)|(?-u:\b)(?:international|anti-(?:IS|ISIS|ISIL|Daesh|jihadist)|US|U\.S\.|American|Western)[- ]coalition(?-u:\b)|(?-u:\b)coalition "
         + _FORCE
         + r"|(?-i:(?-u:\b)(?:US|U\.S\.|American|French|British) )"
-        + _FORCE
+        + _STATE_FORCE
         + r"|(?-u:\b)Pentagon(?-u:\b)|(?-i:(?-u:\b)CJTF)",
     ),
     (
@@ -51,7 +56,7 @@ ACTORS: list[tuple[str, str]] = [
         "sdf",
         r"(?-u:\b)Syrian Democratic Forces(?-u:\b)|(?-i:(?-u:\b)SDF(?-u:\b)|(?-u:\b)YPG(?-u:\b)|(?-u:\b)YPJ(?-u:\b)|(?-u:\b)PKK(?-u:\b)|(?-u:\b)PYD(?-u:\b))|(?-u:\b)Kurdish(?:-led)? ?(?:"
         + _FORCE
-        + r"|People's Protection Units|YPG|SDF)|(?-u:\b)People's Protection Units(?-u:\b)|(?-u:\b)Kurds(?-u:\b)|(?-u:\b)Asayish(?-u:\b)|(?-u:\b)self[- ]administration(?-u:\b)|(?-u:\b)Manbij Military Council(?-u:\b)|(?-u:\b)Kurdish-led(?-u:\b)",
+        + r"|People'?s Protection Units|YPG|SDF)|(?-u:\b)People'?s Protection Units(?-u:\b)|(?-u:\b)Kurds(?-u:\b)|(?-u:\b)Asayish(?-u:\b)|(?-u:\b)self[- ]administration(?-u:\b)|(?-u:\b)Manbij Military Council(?-u:\b)|(?-u:\b)Kurdish-led(?-u:\b)",
     ),
     (
         "islamic_state",
@@ -65,17 +70,18 @@ ACTORS: list[tuple[str, str]] = [
         "opposition",
         r"(?-u:\b)rebels?(?-u:\b)|(?-u:\b)rebel (?:groups?|factions?|fighters?|forces?)(?-u:\b)|(?-u:\b)opposition (?:factions?|fighters?|forces?|groups?|militants?)(?-u:\b)|(?-u:\b)(?:the|armed|Islamist|Islamic|opposition|rebel|militant) factions(?-u:\b)|(?-u:\b)the factions(?-u:\b)|(?-u:\b)factions'|(?-u:\b)Free Syrian Army(?-u:\b)|(?-i:(?-u:\b)FSA(?-u:\b)|(?-u:\b)NLF(?-u:\b)|(?-u:\b)SNA(?-u:\b))|(?-u:\b)National (?:Front for Liberation|Liberation Front)(?-u:\b)|(?-u:\b)Syrian National Army(?-u:\b)|(?-u:\b)Turkish-backed (?:"
         + _FORCE
-        + r"|rebels|factions|opposition)|(?-u:\b)Jaish al-Islam(?-u:\b)|(?-u:\b)Ahrar al-Sham(?-u:\b)|(?-u:\b)Faylaq al-Rahman(?-u:\b)|(?-u:\b)Free Idlib Army(?-u:\b)|(?-u:\b)Jaish al-Izza(?-u:\b)|(?-u:\b)Nour al-Din al-Zenki(?-u:\b)|(?-u:\b)Jaish al-Fatah(?-u:\b)|(?-u:\b)insurgents?(?-u:\b)|(?-u:\b)armed opposition(?-u:\b)",
+        + r"|rebels|factions|opposition)|(?-u:\b)Ja[iy]sh al-Islam(?-u:\b)|(?-u:\b)Ahrar al-Sham(?-u:\b)|(?-u:\b)Faylaq al-Rahman(?-u:\b)|(?-u:\b)Free Idlib Army(?-u:\b)|(?-u:\b)Jaish al-Izza(?-u:\b)|(?-u:\b)Nour al-Din al-Zenki(?-u:\b)|(?-u:\b)Jaish al-Fatah(?-u:\b)|(?-u:\b)insurgents?(?-u:\b)|(?-u:\b)armed opposition(?-u:\b)",
     ),
     (
         "syrian_government",
-        r"(?-u:\b)regime(?-u:\b)|(?-u:\b)Assad(?:'s)? (?:"
+        r"(?-u:\b)regime(?-u:\b)|(?-u:\b)Assad(?:'s|s)? (?:"
         + _FORCE
         + r"|government|loyalists)|(?-u:\b)government(?:'s)? (?:"
         + _FORCE
         + r")|(?-u:\b)Syrian (?:Arab )?(?:army|government|regime|air force|"
         + _FORCE
-        + r")|(?-i:(?-u:\b)SAA(?-u:\b)|(?-u:\b)NDF(?-u:\b))|(?-u:\b)the army(?-u:\b)|(?-u:\b)army (?:troops|units|forces)(?-u:\b)|(?-u:\b)loyalists?(?-u:\b)|(?-u:\b)loyalist (?:"
+        + r")|(?-u:\b)Syria(?:'s|s)? (?:army|regime|government|air ?force|troops|forces|soldiers|warplanes|jets|"
+        r"air ?strikes|air ?raids|military)(?-u:\b)|(?-i:(?-u:\b)SAA(?-u:\b)|(?-u:\b)NDF(?-u:\b))|(?-u:\b)the army(?-u:\b)|(?-u:\b)army (?:troops|units|forces)(?-u:\b)|(?-u:\b)loyalists?(?-u:\b)|(?-u:\b)loyalist (?:"
         + _FORCE
         + r")|(?-u:\b)pro-(?:regime|government|Assad)(?-u:\b)|(?-u:\b)Tiger Forces(?-u:\b)|(?-u:\b)National Defen[cs]e Forces(?-u:\b)|(?-u:\b)Republican Guard(?-u:\b)|(?-u:\b)Fourth Division(?-u:\b)|(?-u:\b)shabiha(?-u:\b)|(?-u:\b)barrel bombs?(?-u:\b)",
     ),

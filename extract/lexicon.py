@@ -173,7 +173,7 @@ ANAPHORIC_CLAIM = (
 METHODS: list[tuple[str, str]] = [
     (
         "chemical",
-        r"(?-u:\b)chemical(?-u:\b)|(?-u:\b)chlorine(?-u:\b)|(?-u:\b)sarin(?-u:\b)|(?-u:\b)toxic gas(?:es)?(?-u:\b)|(?-u:\b)poison(?:ous)? gas(?-u:\b)|(?-u:\b)nerve (?:agent|gas)(?-u:\b)|(?-u:\b)gas attack(?-u:\b)|(?-u:\b)mustard gas(?-u:\b)|(?-u:\b)toxic (?:chemicals?|substances?)(?-u:\b)|(?-u:\b)suffocation(?-u:\b)",
+        r"(?-u:\b)chemical(?-u:\b)|(?-u:\b)chlorine(?-u:\b)|(?-u:\b)sarin(?-u:\b)|(?-u:\b)toxic gas(?:es)?(?-u:\b)|(?-u:\b)poison(?:ous)? gas(?-u:\b)|(?-u:\b)nerve (?:agent|gas)(?-u:\b)|(?-u:\b)gas attack(?-u:\b)|(?-u:\b)mustard gas(?-u:\b)|(?-u:\b)toxic (?:chemicals?|substances?)(?-u:\b)|(?-u:\b)suffocation(?-u:\b)|(?-u:\b)gass(?:ed|ing)(?-u:\b)|(?-u:\b)gas (?:attacks?|kills?|killed|killing|massacre)(?-u:\b)",
     ),
     ("suicide_bombing", r"(?-u:\b)suicide(?-u:\b)|(?-u:\b)self-detonat"),
     (
@@ -182,11 +182,16 @@ METHODS: list[tuple[str, str]] = [
     ),
     (
         "execution",
-        r"(?-u:\b)execut(?:ed|ion|ions|ing)(?-u:\b)|(?-u:\b)beheaded(?-u:\b)|(?-u:\b)beheading(?-u:\b)|(?-u:\b)firing squad(?-u:\b)|(?-u:\b)summarily killed(?-u:\b)|(?-u:\b)crucified(?-u:\b)",
+        r"(?-u:\b)execut(?:ed|ion|ions|ing)(?-u:\b)|(?-u:\b)behead(?:s|ed|ing|ings)?(?-u:\b)|"
+        # "massacred 250 troops taken hostage": killing captives is executing them
+        r"(?-u:\b)(?:massacred?|slaughtered|killed|killing)(?-u:\s)(?:[^.;]{0,40}(?-u:\s))?(?:taken hostages?|hostages|captives|captured)(?-u:\b)|(?-u:\b)firing squad(?-u:\b)|(?-u:\b)summarily killed(?-u:\b)|(?-u:\b)crucified(?-u:\b)",
     ),
     (
         "airstrike",
-        r"(?-u:\b)air ?strikes?(?-u:\b)|(?-u:\b)airstrikes?(?-u:\b)|(?-u:\b)air ?raids?(?-u:\b)|(?-u:\b)warplanes?(?-u:\b)|(?-u:\b)war planes?(?-u:\b)|(?-u:\b)jets?(?-u:\b)|(?-u:\b)aircraft(?-u:\b)|(?-u:\b)helicopters?(?-u:\b)|(?-u:\b)aerial(?-u:\b)|(?-u:\b)air force(?-u:\b)|(?-u:\b)sorties(?-u:\b)|(?-u:\b)drones?(?-u:\b)|(?-u:\b)bombing raids?(?-u:\b)|(?-u:\b)air bombardment(?-u:\b)|(?-u:\b)air attacks?(?-u:\b)|(?-u:\b)airstrike(?-u:\b)|(?-u:\b)air-strikes?(?-u:\b)|(?-u:\b)raids?(?-u:\b)|(?-u:\b)bombed(?-u:\b)|(?-u:\b)planes?(?-u:\b)|(?-u:\b)drop(?:s|ped|ping)? (?:a |an )?(?:(?-u:\w)+ )?bombs?(?-u:\b)",
+        r"(?-u:\b)air ?strikes?(?-u:\b)|(?-u:\b)airstrikes?(?-u:\b)|(?-u:\b)air ?raids?(?-u:\b)|(?-u:\b)warplanes?(?-u:\b)|(?-u:\b)war planes?(?-u:\b)|(?-u:\b)jets?(?-u:\b)|(?-u:\b)aircraft(?-u:\b)|(?-u:\b)helicopters?(?-u:\b)|(?-u:\b)aerial(?-u:\b)|(?-u:\b)air force(?-u:\b)|(?-u:\b)sorties(?-u:\b)|(?-u:\b)drones?(?-u:\b)|(?-u:\b)bombing raids?(?-u:\b)|(?-u:\b)air bombardment(?-u:\b)|(?-u:\b)air attacks?(?-u:\b)|(?-u:\b)airstrike(?-u:\b)|(?-u:\b)air-strikes?(?-u:\b)|(?-u:\b)raids?(?-u:\b)|(?-u:\b)bombed(?-u:\b)|(?-u:\b)planes?(?-u:\b)|(?-u:\b)drop(?:s|ped|ping)? (?:a |an )?(?:(?-u:\w)+ )?bombs?(?-u:\b)|"
+        # a state's "bombing" is from the air: "Russian bombing", "the coalition's bombing of Raqqa", "bombing campaign"
+        r"(?-u:\b)(?:Russian|regime|Assad|government|coalition(?:'s|s)?|American|US|U\.S\.|French|British|Israeli|Turkish|"
+        r"Syrian|army|air|aerial|heavy|intense|intensive|indiscriminate) bombing(?-u:\b)|(?-u:\b)bombing (?:campaign|runs?|sorties)(?-u:\b)",
     ),
     (
         "shelling",
@@ -200,9 +205,10 @@ METHODS: list[tuple[str, str]] = [
         "gunfire",
         r"(?-u:\b)snipers?(?-u:\b)|(?-u:\b)gunfire(?-u:\b)|(?-u:\b)shot dead(?-u:\b)|(?-u:\b)shooting(?-u:\b)|(?-u:\b)opened fire(?-u:\b)|(?-u:\b)gunmen(?-u:\b)|(?-u:\b)bullets?(?-u:\b)|(?-u:\b)shot(?-u:\b)|(?-u:\b)gunshots?(?-u:\b)|(?-u:\b)ambush(?:ed)?(?-u:\b)",
     ),
+    # "besieged neighbourhoods", "break the siege": where, not how people died; only hunger is the siege's own death
     (
         "siege",
-        r"(?-u:\b)siege(?-u:\b)|(?-u:\b)besieged(?-u:\b)|(?-u:\b)starvation(?-u:\b)|(?-u:\b)starved(?-u:\b)|(?-u:\b)malnutrition(?-u:\b)|(?-u:\b)hunger(?-u:\b)|(?-u:\b)lack of (?:food|medicine|medical care)(?-u:\b)",
+        r"(?-u:\b)starvation(?-u:\b)|(?-u:\b)starved(?-u:\b)|(?-u:\b)malnutrition(?-u:\b)|(?-u:\b)hunger(?-u:\b)|(?-u:\b)lack of (?:food|medicine|medical care)(?-u:\b)",
     ),
 ]
 

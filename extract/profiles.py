@@ -215,6 +215,14 @@ def doc_profiles(
     method = _first_by_sentence(
         facts.filter(pl.col("method").is_not_null()), "method", principal, lead, max_rank=2
     )
+    # a chemical attack in the title is the incident, whatever delivered it ("warplanes releasing toxic
+    # gas", "rockets that released deadly fumes") and however the principal sentence words it
+    chemical = facts.filter((pl.col("method") == "chemical") & (pl.col("sentence_idx") == 0))
+    method = method.with_columns(
+        method=pl.when(pl.col("doc_id").is_in(chemical["doc_id"].implode()))
+        .then(pl.lit("chemical"))
+        .otherwise(pl.col("method"))
+    )
     # where: the governorate named most often in the article, the principal sentence's first on a tie
     named = places.filter(pl.col("admin1").is_not_null())
     first = _first_by_sentence(named, "admin1", principal, lead).rename({"admin1": "first_admin1"})

@@ -72,6 +72,13 @@ _WEAPON_AFTER = (
     r"intense|indiscriminate|fresh|new))*(?-u:\s)+" + _WEAPON + r"(?-u:\b)"
 )
 _WEAPON_NAMED = r"(?i)(?-u:\b)" + _WEAPON + r"$"
+# "a day after the reported execution of a pilot", "just days after a regime chemical attack": the clause
+# names an earlier incident, neither its method nor its perpetrator is this one's
+EARLIER_EVENT = (
+    r"(?i)(?-u:\b)(?:(?:just|only|a|one|two|three|four|five|several|few|(?-u:\d)+)(?-u:\s)+)*(?:days?|weeks?|hours?|months?)"
+    r"(?-u:\s)+(?:after|before)(?-u:\s)+(?:the|a|an)(?-u:\s)+(?:\S+(?-u:\s)+){0,6}?"
+    r"(?:attacks?|strikes?|air ?strikes?|raids?|bombings?|massacres?|executions?|shelling|explosions?|blasts?)(?-u:\b)"
+)
 # "Tags Syria Aleppo Islamic State ...": an outlet's keyword list run into the text is not prose
 _TAGS_BEFORE = r"(?-u:\b)Tags(?-u:\s)"
 # "SDF foiled ISIS attack", "troops repelled a rebel offensive": the attack failed, the attackers are the ones hit
@@ -145,9 +152,10 @@ def background_flags(sentences: pl.DataFrame) -> pl.Expr:
 
 def sentence_methods(sentences: pl.DataFrame) -> pl.Expr:
     """The method named in a sentence, by precedence of `lexicon.METHODS`, else null."""
+    told = pl.col("sentence").str.replace_all(EARLIER_EVENT, "")
     expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
     for method, pattern in METHODS:
-        expr = expr.when(pl.col("sentence").str.contains(f"(?i){pattern}")).then(pl.lit(method))
+        expr = expr.when(told.str.contains(f"(?i){pattern}")).then(pl.lit(method))
     return expr.otherwise(pl.lit(None, dtype=pl.String))
 
 
@@ -164,9 +172,12 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     ]
     spans = pl.concat(found).sort([*keys, "m_start"]).unique([*keys, "m_start"], keep="first")
     left = pl.col("sentence").str.slice(0, pl.col("m_start"))
+    earlier_start = pl.col("sentence").str.find(EARLIER_EVENT)
+    earlier_end = earlier_start + pl.col("sentence").str.extract(EARLIER_EVENT, 0).str.len_chars()
+    in_earlier = (pl.col("m_start") >= earlier_start) & (pl.col("m_start") < earlier_end)
     mentions = (
         spans.join(sentences.select(*keys, "sentence"), on=keys)
-        .filter(~left.str.contains(_TAGS_BEFORE))
+        .filter(~left.str.contains(_TAGS_BEFORE) & ~in_earlier.fill_null(False))
         .with_columns(
             left=left.str.slice(-90),
             right=pl.col("sentence").str.slice(pl.col("m_end"), 50),

@@ -203,7 +203,8 @@ METHODS: list[tuple[str, str]] = [
     ),
     (
         "gunfire",
-        r"(?-u:\b)snipers?(?-u:\b)|(?-u:\b)gunfire(?-u:\b)|(?-u:\b)shot dead(?-u:\b)|(?-u:\b)shooting(?-u:\b)|(?-u:\b)opened fire(?-u:\b)|(?-u:\b)gunmen(?-u:\b)|(?-u:\b)bullets?(?-u:\b)|(?-u:\b)shot(?-u:\b)|(?-u:\b)gunshots?(?-u:\b)|(?-u:\b)ambush(?:ed)?(?-u:\b)",
+        # "an ambush" is a tactic (mines or guns), "50 gunmen" are people: neither says how anyone died
+        r"(?-u:\b)snipers?(?-u:\b)|(?-u:\b)gunfire(?-u:\b)|(?-u:\b)shot dead(?-u:\b)|(?-u:\b)shooting(?-u:\b)|(?-u:\b)opened fire(?-u:\b)|(?-u:\b)(?:by|unidentified|masked) gunmen(?-u:\b)|(?-u:\b)bullets?(?-u:\b)|(?-u:\b)shot(?-u:\b)|(?-u:\b)gunshots?(?-u:\b)",
     ),
     # "besieged neighbourhoods", "break the siege": where, not how people died; only hunger is the siege's own death
     (

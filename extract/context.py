@@ -38,7 +38,7 @@ _TARGET_BEFORE = (
     r"(?-u:\s)+(?:the(?-u:\s)+|an?(?-u:\s)+|its(?-u:\s)+)?(?:\S+(?-u:\s)+)?$"
     # "Army Kills 40 Nusra Members", "ISIL executed three Syria rebel officers": the killed, not the killers
     r"|(?-u:\b)(?:kills|kill|killing|executes|execute|executed|executing|massacred|massacring|slaughtered|beheaded|beheads)"
-    r"(?-u:\s)+(?:(?:at least|more than|over|some|about|nearly|the|an?)(?-u:\s)+)?(?:\S+(?-u:\s)+){0,2}$"
+    r"(?-u:\s)+(?:(?:at least|more than|over|some|about|nearly|the|an?)(?-u:\s)+)?(?:[^\s,.;:]+(?-u:\s)+){0,2}$"
 )
 # "Syrian opposition forces claimed that Russian jets...": the one speaking is not the one acting
 _SPEAKER_AFTER = r"(?i)^(?:(?-u:\s)+\S+){0,3}?(?-u:\s)+(?:said|says|claimed|claims|reported|announced|stated|accused|denied|told)(?-u:\b)"
@@ -48,7 +48,8 @@ _PLACE_QUALIFIER_AFTER = (
     r"(?i)^(?:'s)?-?(?-u:\s)?(?:held|controlled|dominated|run|besieged|occupied)(?-u:\b)|^(?-u:\s)+(?:held|controlled)(?-u:\b)"
     r"|^(?:'s|s)?(?-u:\s)+(?:towns?|villages?|city|cities|areas?|districts?|enclaves?|neighbou?rhoods?|territor(?:y|ies)|"
     r"suburbs?|pockets?|regions?)(?-u:\b)"
-    r"|^(?:(?-u:\s)+\S+){0,2}?(?-u:\s)+(?:(?:is|are|was|were|remain|remains)(?-u:\s)+(?:\S+(?-u:\s)+)?in control of|controls|control|holds|hold|ruled|rules)(?-u:\b)"
+    r"|^(?:(?-u:\s)+(?:fighters|militants|jihadists|forces|troops|rebels|militias?|group))?(?-u:\s)+"
+    r"(?:(?:is|are|was|were|remain|remains)(?-u:\s)+(?:\S+(?-u:\s)+)?in control of|controls|control|holds|hold|rules)(?-u:\b)"
 )
 _PLACE_QUALIFIER_BEFORE = r"(?i)(?-u:\b)(?:held|controlled|dominated|run|besieged|occupied|stronghold of|territory of|hands of|under)(?-u:\s)+(?:by(?-u:\s)+)?(?:the(?-u:\s)+)?(?:[a-z]+(?-u:\s)+)?$"
 # "IS positions", "the Islamic State group's de facto capital Raqa", "Daesh command post": a target
@@ -72,6 +73,11 @@ _WEAPON_AFTER = (
     r"intense|indiscriminate|fresh|new))*(?-u:\s)+" + _WEAPON + r"(?-u:\b)"
 )
 _WEAPON_NAMED = r"(?i)(?-u:\b)" + _WEAPON + r"$"
+# ...unless the words are a place of theirs that was hit: "strikes on regime air force bases"
+_WEAPON_SITE_AFTER = (
+    r"(?i)^(?:(?-u:\s)+\S+){0,2}?(?-u:\s)+(?:bases?|air ?bases?|airports?|airfields?|positions?|headquarters|depots?|"
+    r"barracks|convoys?|posts?|academy)(?-u:\b)"
+)
 # "a day after the reported execution of a pilot", "just days after a regime chemical attack": the clause
 # names an earlier incident, neither its method nor its perpetrator is this one's
 EARLIER_EVENT = (
@@ -199,8 +205,10 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             .then(1)
             .when(
                 pl.col("left").str.contains(_AGENT_BEFORE)
-                | pl.col("named").str.contains(_WEAPON_NAMED)
-                | pl.col("right").str.contains(_WEAPON_AFTER)
+                | (
+                    (pl.col("named").str.contains(_WEAPON_NAMED) | pl.col("right").str.contains(_WEAPON_AFTER))
+                    & ~pl.col("right").str.contains(_WEAPON_SITE_AFTER)
+                )
             )
             .then(3)
             .when(pl.col("left").str.contains(_MEMBER_BEFORE))

@@ -184,7 +184,9 @@ METHODS: list[tuple[str, str]] = [
         "execution",
         r"(?-u:\b)execut(?:ed|ion|ions|ing)(?-u:\b)|(?-u:\b)behead(?:s|ed|ing|ings)?(?-u:\b)|"
         # "massacred 250 troops taken hostage": killing captives is executing them
-        r"(?-u:\b)(?:massacred?|slaughtered|killed|killing)(?-u:\s)(?:[^.;]{0,40}(?-u:\s))?(?:taken hostages?|hostages|captives|captured)(?-u:\b)|(?-u:\b)firing squad(?-u:\b)|(?-u:\b)summarily killed(?-u:\b)|(?-u:\b)crucified(?-u:\b)",
+        r"(?-u:\b)(?:massacred?|slaughtered|murdered)(?-u:\s)(?:[^.;]{0,40}(?-u:\s))?(?:taken hostages?|hostages|captives|"
+        r"(?:captured|abducted|kidnapped) (?:soldiers|troops|fighters|men|women|civilians|people))(?-u:\b)|"
+        r"(?-u:\b)firing squad(?-u:\b)|(?-u:\b)summarily killed(?-u:\b)|(?-u:\b)crucified(?-u:\b)",
     ),
     (
         "airstrike",

@@ -85,6 +85,11 @@ EARLIER_EVENT = (
     r"(?-u:\s)+(?:after|before)(?-u:\s)+(?:the|a|an)(?-u:\s)+(?:\S+(?-u:\s)+){0,6}?"
     r"(?:attacks?|strikes?|air ?strikes?|raids?|bombings?|massacres?|executions?|shelling|explosions?|blasts?)(?-u:\b)"
 )
+# "the rebel-held town", "areas held by the opposition": a place on the side that has no air force
+OPPOSITION_HELD = (
+    r"(?i)(?-u:\b)(?:rebel|opposition|insurgent)s?[- ](?:held|controlled|run)(?-u:\b)"
+    r"|(?-u:\b)(?:held|controlled) by (?:the )?(?:rebels|opposition|insurgents)(?-u:\b)"
+)
 # "Tags Syria Aleppo Islamic State ...": an outlet's keyword list run into the text is not prose
 _TAGS_BEFORE = r"(?-u:\b)Tags(?-u:\s)"
 # "SDF foiled ISIS attack", "troops repelled a rebel offensive": the attack failed, the attackers are the ones hit

@@ -85,6 +85,14 @@ EARLIER_EVENT = (
     r"(?-u:\s)+(?:after|before)(?-u:\s)+(?:the|a|an)(?-u:\s)+(?:\S+(?-u:\s)+){0,6}?"
     r"(?:attacks?|strikes?|air ?strikes?|raids?|bombings?|massacres?|executions?|shelling|explosions?|blasts?)(?-u:\b)"
 )
+# "destroying a tank two rocket launchers and three cannons", "seized weapons and ammunition": arms
+# destroyed or taken are spoils, not what killed anyone
+_EQUIPMENT = (
+    r"(?i)(?-u:\b)(?:destroy(?:ed|ing|s)?|seiz(?:ed|ing|es)|captur(?:ed|ing|es)|confiscat(?:ed|ing|es))(?-u:\s)+"
+    r"(?:their|its|his|a|an|the|several|many|dozens of|(?-u:\d)+|two|three|four|five|six|seven|eight|nine|ten)(?-u:\s)+"
+    r"[^.;]{0,80}(?:launchers?|vehicles?|tanks?|cannons?|weapons?|ammunition|equipment|arms|mortars?|rockets?|missiles?|"
+    r"machine ?guns?|depots?|mines|explosives)(?-u:\b)"
+)
 # "the rebel-held town", "areas held by the opposition": a place on the side that has no air force
 OPPOSITION_HELD = (
     r"(?i)(?-u:\b)(?:rebel|opposition|insurgent)s?[- ](?:held|controlled|run)(?-u:\b)"
@@ -163,7 +171,7 @@ def background_flags(sentences: pl.DataFrame) -> pl.Expr:
 
 def sentence_methods(sentences: pl.DataFrame) -> pl.Expr:
     """The method named in a sentence, by precedence of `lexicon.METHODS`, else null."""
-    told = pl.col("sentence").str.replace_all(EARLIER_EVENT, "")
+    told = pl.col("sentence").str.replace_all(EARLIER_EVENT, "").str.replace_all(_EQUIPMENT, "")
     expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
     for method, pattern in METHODS:
         expr = expr.when(told.str.contains(f"(?i){pattern}")).then(pl.lit(method))

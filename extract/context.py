@@ -93,6 +93,13 @@ _EQUIPMENT = (
     r"[^.;]{0,80}(?:launchers?|vehicles?|tanks?|cannons?|weapons?|ammunition|equipment|arms|mortars?|rockets?|missiles?|"
     r"machine ?guns?|depots?|mines|explosives)(?-u:\b)"
 )
+# "for fear of air strikes", "braces for renewed bombardment", "warns against new US missile strikes":
+# an attack feared, threatened or to be stopped has not happened
+_UNREALISED = (
+    r"(?i)(?-u:\b)(?:(?:fears?|threats?|risk|danger|prospect|possibility) of|warn(?:s|ed|ing)? (?:of|against)|brac(?:es|ed|ing|e) for|"
+    r"to (?:avoid|prevent|stop|halt|end)|deadline to resume)(?-u:\s)+(?:\S+(?-u:\s)+){0,3}?"
+    r"(?:air ?strikes?|airstrikes?|raids?|bombing|bombardment|shelling|strikes?|attacks?)(?-u:\b)"
+)
 # "the rebel-held town", "areas held by the opposition": a place on the side that has no air force
 OPPOSITION_HELD = (
     r"(?i)(?-u:\b)(?:rebel|opposition|insurgent)s?[- ](?:held|controlled|run)(?-u:\b)"
@@ -171,7 +178,7 @@ def background_flags(sentences: pl.DataFrame) -> pl.Expr:
 
 def sentence_methods(sentences: pl.DataFrame) -> pl.Expr:
     """The method named in a sentence, by precedence of `lexicon.METHODS`, else null."""
-    told = pl.col("sentence").str.replace_all(EARLIER_EVENT, "").str.replace_all(_EQUIPMENT, "")
+    told = pl.col("sentence").str.replace_all(EARLIER_EVENT, "").str.replace_all(_EQUIPMENT, "").str.replace_all(_UNREALISED, "")
     expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
     for method, pattern in METHODS:
         expr = expr.when(told.str.contains(f"(?i){pattern}")).then(pl.lit(method))

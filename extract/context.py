@@ -55,7 +55,7 @@ _PLACE_QUALIFIER_BEFORE = r"(?i)(?-u:\b)(?:held|controlled|dominated|run|besiege
 # "IS positions", "the Islamic State group's de facto capital Raqa", "Daesh command post": a target
 _TARGET_AFTER = (
     r"(?i)^(?:'s|s)?(?-u:\s)*(?:group(?:'s|s)?(?-u:\s)+)?(?:de fact(?-u:\w)*(?-u:\s)+)?"
-    r"(?:(?:military|main|key|oil|forward|front|last|remaining|local|regional|Syrian|Iraqi)(?-u:\s)+)?"
+    r"(?:(?:military|main|key|oil|forward|front|former|last|remaining|local|regional|Syrian|Iraqi)(?-u:\s)+)?"
     r"(?:stronghold|bastion|capital|bases?|positions?|command|headquarters|oil|training|camps?|hideouts?|"
     r"targets?|depots?|convoys?|fortifications|facilities|outposts?|checkpoints?)(?-u:\b)"
 )
@@ -106,7 +106,7 @@ OPPOSITION_HELD = (
     r"|(?-u:\b)(?:held|controlled) by (?:the )?(?:rebels|opposition|insurgents)(?-u:\b)"
 )
 # "Tags Syria Aleppo Islamic State ...": an outlet's keyword list run into the text is not prose
-_TAGS_BEFORE = r"(?-u:\b)Tags(?-u:\s)"
+_TAGS = r"(?-u:\b)Tags(?-u:\s)"
 # "SDF foiled ISIS attack", "troops repelled a rebel offensive": the attack failed, the attackers are the ones hit
 _FOILED_BEFORE = (
     r"(?i)(?-u:\b)(?:foiled|foils|foil|repelled|repels|repel|thwarted|thwarts|thwart|repulsed|repulses|fended off|fends off|"
@@ -176,13 +176,25 @@ def background_flags(sentences: pl.DataFrame) -> pl.Expr:
     return pl.col("sentence").str.contains(BACKGROUND)
 
 
-def sentence_methods(sentences: pl.DataFrame) -> pl.Expr:
-    """The method named in a sentence, by precedence of `lexicon.METHODS`, else null."""
-    told = pl.col("sentence").str.replace_all(EARLIER_EVENT, "").str.replace_all(_EQUIPMENT, "").str.replace_all(_UNREALISED, "")
+# what a sentence says that is not this incident's method: an earlier attack, spoils, a feared attack
+_NOT_THIS_ATTACK = "|".join(f"(?:{p})" for p in (EARLIER_EVENT, _EQUIPMENT, _UNREALISED))
+
+
+def _methods_of(sentence: pl.Series) -> pl.Series:
+    told = sentence.str.replace_all(_NOT_THIS_ATTACK, "")
     expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
     for method, pattern in METHODS:
-        expr = expr.when(told.str.contains(f"(?i){pattern}")).then(pl.lit(method))
-    return expr.otherwise(pl.lit(None, dtype=pl.String))
+        expr = expr.when(pl.col("told").str.contains(f"(?i){pattern}")).then(pl.lit(method))
+    return told.to_frame("told").select(expr.otherwise(pl.lit(None, dtype=pl.String))).to_series()
+
+
+def sentence_methods(sentences: pl.DataFrame) -> pl.Expr:
+    """The method named in a sentence, by precedence of `lexicon.METHODS`, else null.
+
+    The sentence is stripped once of what is not this incident's method (a whole-column step,
+    so the strip is not repeated for every method's test).
+    """
+    return pl.col("sentence").map_batches(_methods_of, return_dtype=pl.String)
 
 
 def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
@@ -197,17 +209,24 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
         for code, pattern in ACTORS
     ]
     spans = pl.concat(found).sort([*keys, "m_start"]).unique([*keys, "m_start"], keep="first")
-    left = pl.col("sentence").str.slice(0, pl.col("m_start"))
-    earlier_start = pl.col("sentence").str.find(EARLIER_EVENT)
-    earlier_end = earlier_start + pl.col("sentence").str.extract(EARLIER_EVENT, 0).str.len_chars()
-    in_earlier = (pl.col("m_start") >= earlier_start) & (pl.col("m_start") < earlier_end)
+    # names in a tag list or in a clause about an earlier incident are not this incident's actors
+    tags = find_spans(sentences, "sentence", _TAGS, keys).group_by(keys).agg(tags_at=pl.col("m_start").min())
+    earlier = find_spans(sentences, "sentence", EARLIER_EVENT, keys).select(*keys, e_start="m_start", e_end="m_end")
+    inside_earlier = (
+        spans.join(earlier, on=keys)
+        .filter((pl.col("m_start") >= pl.col("e_start")) & (pl.col("m_start") < pl.col("e_end")))
+        .select(*keys, "m_start")
+    )
+    spans = (
+        spans.join(inside_earlier, on=[*keys, "m_start"], how="anti")
+        .join(tags, on=keys, how="left")
+        .filter(~(pl.col("m_start") > pl.col("tags_at")).fill_null(False))
+    )
     mentions = (
         spans.join(sentences.select(*keys, "sentence"), on=keys)
-        .filter(~left.str.contains(_TAGS_BEFORE) & ~in_earlier.fill_null(False))
         .with_columns(
-            left=left.str.slice(-90),
+            left=pl.col("sentence").str.slice(0, pl.col("m_start")).str.slice(-90),
             right=pl.col("sentence").str.slice(pl.col("m_end"), 50),
-            named=pl.col("sentence").str.slice(pl.col("m_start"), pl.col("m_end") - pl.col("m_start")),
         )
         .with_columns(
             role=pl.when(
@@ -226,7 +245,7 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             .when(
                 pl.col("left").str.contains(_AGENT_BEFORE)
                 | (
-                    (pl.col("named").str.contains(_WEAPON_NAMED) | pl.col("right").str.contains(_WEAPON_AFTER))
+                    (pl.col("match").str.contains(_WEAPON_NAMED) | pl.col("right").str.contains(_WEAPON_AFTER))
                     & ~pl.col("right").str.contains(_WEAPON_SITE_AFTER)
                 )
             )

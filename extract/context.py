@@ -200,8 +200,11 @@ def sentence_methods(sentences: pl.DataFrame) -> pl.Expr:
 def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     """Every actor named in the sentences: keys, span, actor code and role score.
 
-    Role: 4 where they claimed responsibility, 3 where the sentence says it was done *by* them, 1 where they are the target
-    ("strikes on IS positions"), 0 where they only hold the place ("IS-held village"), 2 otherwise.
+    Role: 4 where they claimed responsibility, 3 where the sentence says it was done *by* them or names
+    them with their weapon ("Russian air strikes"), 1 where they are the target ("strikes on IS
+    positions", "Army kills 40 Nusra members", "foiled an ISIS attack") or an ally, 0 where they only
+    hold the place ("IS-held village", "a rebel town"), 2 otherwise. Names in an outlet's tag list or
+    in a clause about an earlier incident are left out.
     """
     keys = ["doc_id", "sentence_idx"]
     found = [

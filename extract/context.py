@@ -29,32 +29,102 @@ BACKGROUND = (
     r"|(?-u:\b)over the (?:past|last) (?:(?-u:\w)+ )?(?:years|months|year)(?-u:\b)|(?-u:\b)in the past (?:(?-u:\w)+ )?(?:years|months)(?-u:\b)"
     r"|(?-u:\b)since (?:the (?:start|beginning) of )?the (?:offensive|campaign|operation)(?-u:\b)"
 )
+# "between A and B", "A versus B" name both sides of a fight, neither as the target
 _TARGET_BEFORE = (
     r"(?i)(?:(?-u:\b)on|(?-u:\b)against|(?-u:\b)targeting|(?-u:\b)targeted|(?-u:\b)hit|(?-u:\b)struck|(?-u:\b)at|(?-u:\b)pounded|(?-u:\b)attacked|(?-u:\b)bombed|"
-    r"(?-u:\b)shelled|(?-u:\b)into|(?-u:\b)from|(?-u:\b)over|(?-u:\b)among|(?-u:\b)of|(?-u:\b)between|(?-u:\b)versus|(?-u:\b)vs\.?)"
+    r"(?-u:\b)shelled|(?-u:\b)into|(?-u:\b)from|(?-u:\b)over|(?-u:\b)among|(?-u:\b)of|"
+    # headline verbs: "Air Force Targets ISIS", "IS attacks Kurdish town"
+    r"(?-u:\b)(?:targets|hits|pounds|pounding|attacks|attacking|shells|bombs|bombards|bombarding|raided|stormed|storms|ambushed))"
     r"(?-u:\s)+(?:the(?-u:\s)+|an?(?-u:\s)+|its(?-u:\s)+)?(?:\S+(?-u:\s)+)?$"
+    # "Army Kills 40 Nusra Members", "ISIL executed three Syria rebel officers": the killed, not the killers
+    r"|(?-u:\b)(?:kills|kill|killing|executes|execute|executed|executing|massacred|massacring|slaughtered|beheaded|beheads)"
+    r"(?-u:\s)+(?:(?:at least|more than|over|some|about|nearly|the|an?)(?-u:\s)+)?(?:[^\s,.;:]+(?-u:\s)+){0,2}$"
 )
 # "Syrian opposition forces claimed that Russian jets...": the one speaking is not the one acting
 _SPEAKER_AFTER = r"(?i)^(?:(?-u:\s)+\S+){0,3}?(?-u:\s)+(?:said|says|claimed|claims|reported|announced|stated|accused|denied|told)(?-u:\b)"
 # "IS-held village", "areas controlled by the regime": who holds a place, not who struck it.
-_PLACE_QUALIFIER_AFTER = r"(?i)^(?:'s)?-?(?-u:\s)?(?:held|controlled|dominated|run|besieged|occupied)(?-u:\b)|^(?-u:\s)+(?:held|controlled)(?-u:\b)"
+# "a rebel town", "regime areas": the actor names whose place it is; "IS militants are in control of Raqa"
+_PLACE_QUALIFIER_AFTER = (
+    r"(?i)^(?:'s)?-?(?-u:\s)?(?:held|controlled|dominated|run|besieged|occupied)(?-u:\b)|^(?-u:\s)+(?:held|controlled)(?-u:\b)"
+    r"|^(?:'s|s)?(?-u:\s)+(?:towns?|villages?|city|cities|areas?|districts?|enclaves?|neighbou?rhoods?|territor(?:y|ies)|"
+    r"suburbs?|pockets?|regions?)(?-u:\b)"
+    r"|^(?:(?-u:\s)+(?:fighters|militants|jihadists|forces|troops|rebels|militias?|group))?(?-u:\s)+"
+    r"(?:(?:is|are|was|were|remain|remains)(?-u:\s)+(?:\S+(?-u:\s)+)?in control of|controls|control|holds|hold|rules)(?-u:\b)"
+)
 _PLACE_QUALIFIER_BEFORE = r"(?i)(?-u:\b)(?:held|controlled|dominated|run|besieged|occupied|stronghold of|territory of|hands of|under)(?-u:\s)+(?:by(?-u:\s)+)?(?:the(?-u:\s)+)?(?:[a-z]+(?-u:\s)+)?$"
 # "IS positions", "the Islamic State group's de facto capital Raqa", "Daesh command post": a target
 _TARGET_AFTER = (
     r"(?i)^(?:'s|s)?(?-u:\s)*(?:group(?:'s|s)?(?-u:\s)+)?(?:de fact(?-u:\w)*(?-u:\s)+)?"
-    r"(?:(?:military|main|key|oil|forward|front|last|remaining|local|regional|Syrian|Iraqi)(?-u:\s)+)?"
+    r"(?:(?:military|main|key|oil|forward|front|former|last|remaining|local|regional|Syrian|Iraqi)(?-u:\s)+)?"
     r"(?:stronghold|bastion|capital|bases?|positions?|command|headquarters|oil|training|camps?|hideouts?|"
     r"targets?|depots?|convoys?|fortifications|facilities|outposts?|checkpoints?)(?-u:\b)"
-    # "a Russian helicopter was shot down": the aircraft's side lost it
-    r"|^(?:(?-u:\s)+\S+){0,3}?(?-u:\s)+(?:(?:was|is|were|has been|had been)(?-u:\s)+)?(?:shot down|downed)(?-u:\b)"
+)
+# "a Russian helicopter was shot down": the aircraft's side lost it
+_DOWNED_AFTER = r"(?i)^(?:(?-u:\s)+\S+){0,3}?(?-u:\s)+(?:(?:was|is|were|has been|had been)(?-u:\s)+)?(?:shot down|downed)(?-u:\b)"
+# "a series of Russian air strikes", "the death toll from a Syrian government raid", "killed in Syrian Army
+# Offensive": an actor named with the weapon or attack it used is the one who struck, whatever precedes it
+_WEAPON = (
+    r"(?:air ?strikes?|air-strikes?|air ?raids?|raids?|strikes?|shelling|bombardment|bombing|barrel bombs?|jets?|warplanes?|"
+    r"war planes?|planes?|aircraft|helicopters?|drones?|artillery|missiles?|rockets?|mortars?|tanks?|snipers?|"
+    r"offensive|assault|attacks?|gunfire|air ?force)"
+)
+_WEAPON_AFTER = (
+    r"(?i)^(?:'s|s)?(?:(?-u:\s)+(?:air|aerial|artillery|rocket|missile|military|ground|army|naval|fighter|war|heavy|"
+    r"intense|indiscriminate|fresh|new))*(?-u:\s)+" + _WEAPON + r"(?-u:\b)"
+)
+_WEAPON_NAMED = r"(?i)(?-u:\b)" + _WEAPON + r"$"
+# ...unless the words are a place of theirs that was hit: "strikes on regime air force bases"
+_WEAPON_SITE_AFTER = (
+    r"(?i)^(?:(?-u:\s)+\S+){0,2}?(?-u:\s)+(?:bases?|air ?bases?|airports?|airfields?|positions?|headquarters|depots?|"
+    r"barracks|convoys?|posts?|academy)(?-u:\b)"
+)
+# "a day after the reported execution of a pilot", "just days after a regime chemical attack": the clause
+# names an earlier incident, neither its method nor its perpetrator is this one's
+EARLIER_EVENT = (
+    r"(?i)(?-u:\b)(?:(?:just|only|a|one|two|three|four|five|several|few|(?-u:\d)+)(?-u:\s)+)*(?:days?|weeks?|hours?|months?)"
+    r"(?-u:\s)+(?:after|before)(?-u:\s)+(?:the|a|an)(?-u:\s)+(?:\S+(?-u:\s)+){0,6}?"
+    r"(?:attacks?|strikes?|air ?strikes?|raids?|bombings?|massacres?|executions?|shelling|explosions?|blasts?)(?-u:\b)"
+)
+# "destroying a tank two rocket launchers and three cannons", "seized weapons and ammunition": arms
+# destroyed or taken are spoils, not what killed anyone
+_EQUIPMENT = (
+    r"(?i)(?-u:\b)(?:destroy(?:ed|ing|s)?|seiz(?:ed|ing|es)|captur(?:ed|ing|es)|confiscat(?:ed|ing|es))(?-u:\s)+"
+    r"(?:their|its|his|a|an|the|several|many|dozens of|(?-u:\d)+|two|three|four|five|six|seven|eight|nine|ten)(?-u:\s)+"
+    r"[^.;]{0,80}(?:launchers?|vehicles?|tanks?|cannons?|weapons?|ammunition|equipment|arms|mortars?|rockets?|missiles?|"
+    r"machine ?guns?|depots?|mines|explosives)(?-u:\b)"
+)
+# "for fear of air strikes", "braces for renewed bombardment", "warns against new US missile strikes":
+# an attack feared, threatened or to be stopped has not happened
+_UNREALISED = (
+    r"(?i)(?-u:\b)(?:(?:fears?|threats?|risk|danger|prospect|possibility) of|warn(?:s|ed|ing)? (?:of|against)|brac(?:es|ed|ing|e) for|"
+    r"to (?:avoid|prevent|stop|halt|end)|deadline to resume)(?-u:\s)+(?:\S+(?-u:\s)+){0,3}?"
+    r"(?:air ?strikes?|airstrikes?|raids?|bombing|bombardment|shelling|strikes?|attacks?)(?-u:\b)"
+)
+# "the rebel-held town", "areas held by the opposition": a place on the side that has no air force
+OPPOSITION_HELD = (
+    r"(?i)(?-u:\b)(?:rebel|opposition|insurgent)s?[- ](?:held|controlled|run)(?-u:\b)"
+    r"|(?-u:\b)(?:held|controlled) by (?:the )?(?:rebels|opposition|insurgents)(?-u:\b)"
+)
+# "Tags Syria Aleppo Islamic State ...": an outlet's keyword list run into the text is not prose
+_TAGS = r"(?-u:\b)Tags(?-u:\s)"
+# "SDF foiled ISIS attack", "troops repelled a rebel offensive": the attack failed, the attackers are the ones hit
+_FOILED_BEFORE = (
+    r"(?i)(?-u:\b)(?:foiled|foils|foil|repelled|repels|repel|thwarted|thwarts|thwart|repulsed|repulses|fended off|fends off|"
+    r"fend off|beat back|beats back)(?-u:\s)+(?:the(?-u:\s)+|an?(?-u:\s)+|its(?-u:\s)+)?(?:\S+(?-u:\s)+)?$"
+)
+# "jihadists from the Islamic State": a member's group, not a target
+_MEMBER_BEFORE = (
+    r"(?i)(?-u:\b)(?:jihadists|jihadis|fighters|militants|members|gunmen|elements|terrorists|militiamen|troops|units)"
+    r"(?-u:\s)+from(?-u:\s)+(?:the(?-u:\s)+)?$"
 )
 # "backed by Russian jets", "supported by Hezbollah": an ally, not the one who acted
 _ALLY_BEFORE = r"(?i)(?-u:\b)(?:backed(?: up)?|supported|aided|assisted|allied|helped|accompanied)(?-u:\s)+(?:by|with|to)(?-u:\s)+(?:the(?-u:\s)+)?(?:\S+(?-u:\s)+)?$"
 _AGENT_BEFORE = (
-    r"(?i)(?:(?-u:\b)by|(?-u:\b)blamed|(?-u:\b)blaming|(?-u:\b)accused|(?-u:\b)carried out by|(?-u:\b)conducted by|(?-u:\b)hands of|"
+    r"(?i)(?:(?-u:\b)by|(?-u:\b)blamed(?: on)?|(?-u:\b)blaming|(?-u:\b)accused|(?-u:\b)attributed to|(?-u:\b)hands of|"
     # "35 jihadists were killed in clashes with Kurdish fighters": the other side did it
     r"(?-u:\b)(?:killed|dead|died|lost)(?-u:\b)[^.;]{0,40}(?-u:\b)(?:clashes|fighting|battles|confrontations) (?:with|against))"
-    r"(?-u:\s)+(?:the(?-u:\s)+)?(?:\S+(?-u:\s)+)?$"
+    # "by the ", "blamed President Bashar ": a title and a first name may stand between
+    r"(?-u:\s)+(?:the(?-u:\s)+)?(?:\S+(?-u:\s)+)?(?:(?-i:[A-Z])\S*(?-u:\s)+)?$"
 )
 # "the Islamic State group claimed responsibility": the strongest attribution an article makes
 RESPONSIBILITY_AFTER = (
@@ -106,19 +176,35 @@ def background_flags(sentences: pl.DataFrame) -> pl.Expr:
     return pl.col("sentence").str.contains(BACKGROUND)
 
 
-def sentence_methods(sentences: pl.DataFrame) -> pl.Expr:
-    """The method named in a sentence, by precedence of `lexicon.METHODS`, else null."""
+# what a sentence says that is not this incident's method: an earlier attack, spoils, a feared attack
+_NOT_THIS_ATTACK = "|".join(f"(?:{p})" for p in (EARLIER_EVENT, _EQUIPMENT, _UNREALISED))
+
+
+def _methods_of(sentence: pl.Series) -> pl.Series:
+    told = sentence.str.replace_all(_NOT_THIS_ATTACK, "")
     expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
     for method, pattern in METHODS:
-        expr = expr.when(pl.col("sentence").str.contains(f"(?i){pattern}")).then(pl.lit(method))
-    return expr.otherwise(pl.lit(None, dtype=pl.String))
+        expr = expr.when(pl.col("told").str.contains(f"(?i){pattern}")).then(pl.lit(method))
+    return told.to_frame("told").select(expr.otherwise(pl.lit(None, dtype=pl.String))).to_series()
+
+
+def sentence_methods(sentences: pl.DataFrame) -> pl.Expr:
+    """The method named in a sentence, by precedence of `lexicon.METHODS`, else null.
+
+    The sentence is stripped once of what is not this incident's method (a whole-column step,
+    so the strip is not repeated for every method's test).
+    """
+    return pl.col("sentence").map_batches(_methods_of, return_dtype=pl.String)
 
 
 def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     """Every actor named in the sentences: keys, span, actor code and role score.
 
-    Role: 4 where they claimed responsibility, 3 where the sentence says it was done *by* them, 1 where they are the target
-    ("strikes on IS positions"), 0 where they only hold the place ("IS-held village"), 2 otherwise.
+    Role: 4 where they claimed responsibility, 3 where the sentence says it was done *by* them or names
+    them with their weapon ("Russian air strikes"), 1 where they are the target ("strikes on IS
+    positions", "Army kills 40 Nusra members", "foiled an ISIS attack") or an ally, 0 where they only
+    hold the place ("IS-held village", "a rebel town"), 2 otherwise. Names in an outlet's tag list or
+    in a clause about an earlier incident are left out.
     """
     keys = ["doc_id", "sentence_idx"]
     found = [
@@ -126,7 +212,20 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
         for code, pattern in ACTORS
     ]
     spans = pl.concat(found).sort([*keys, "m_start"]).unique([*keys, "m_start"], keep="first")
-    return (
+    # names in a tag list or in a clause about an earlier incident are not this incident's actors
+    tags = find_spans(sentences, "sentence", _TAGS, keys).group_by(keys).agg(tags_at=pl.col("m_start").min())
+    earlier = find_spans(sentences, "sentence", EARLIER_EVENT, keys).select(*keys, e_start="m_start", e_end="m_end")
+    inside_earlier = (
+        spans.join(earlier, on=keys)
+        .filter((pl.col("m_start") >= pl.col("e_start")) & (pl.col("m_start") < pl.col("e_end")))
+        .select(*keys, "m_start")
+    )
+    spans = (
+        spans.join(inside_earlier, on=[*keys, "m_start"], how="anti")
+        .join(tags, on=keys, how="left")
+        .filter(~(pl.col("m_start") > pl.col("tags_at")).fill_null(False))
+    )
+    mentions = (
         spans.join(sentences.select(*keys, "sentence"), on=keys)
         .with_columns(
             left=pl.col("sentence").str.slice(0, pl.col("m_start")).str.slice(-90),
@@ -140,10 +239,22 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             .then(0)
             .when(pl.col("right").str.contains(RESPONSIBILITY_AFTER))
             .then(4)
-            .when(pl.col("left").str.contains(_ALLY_BEFORE))
+            .when(
+                pl.col("left").str.contains(_ALLY_BEFORE)
+                | pl.col("left").str.contains(_FOILED_BEFORE)
+                | pl.col("right").str.contains(_DOWNED_AFTER)
+            )
             .then(1)
-            .when(pl.col("left").str.contains(_AGENT_BEFORE))
+            .when(
+                pl.col("left").str.contains(_AGENT_BEFORE)
+                | (
+                    (pl.col("match").str.contains(_WEAPON_NAMED) | pl.col("right").str.contains(_WEAPON_AFTER))
+                    & ~pl.col("right").str.contains(_WEAPON_SITE_AFTER)
+                )
+            )
             .then(3)
+            .when(pl.col("left").str.contains(_MEMBER_BEFORE))
+            .then(2)
             .when(
                 pl.col("left").str.contains(_TARGET_BEFORE)
                 | pl.col("right").str.contains(_TARGET_AFTER)
@@ -152,9 +263,14 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             .then(1)
             .otherwise(2)
         )
-        .with_columns(
-            after_from=pl.col("left").str.contains(r"(?i)(?-u:\b)(?:from|of)(?-u:\s)+(?:the(?-u:\s)+)?$")
-        )
-        .select(*keys, "m_start", "m_end", "actor", "role", "after_from")
         .sort([*keys, "m_start"])
     )
+    # "the Syrian Democratic Forces (SDF)": an acronym in brackets restates the name before it
+    restated = (
+        pl.col("left").str.contains(r"\((?-u:\s)*$")
+        & (pl.col("actor") == pl.col("actor").shift(1).over(keys))
+    )
+    return mentions.with_columns(
+        role=pl.when(restated).then(pl.col("role").shift(1).over(keys)).otherwise(pl.col("role")),
+        after_from=pl.col("left").str.contains(r"(?i)(?-u:\b)(?:from|of)(?-u:\s)+(?:the(?-u:\s)+)?$"),
+    ).select(*keys, "m_start", "m_end", "actor", "role", "after_from")

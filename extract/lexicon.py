@@ -17,6 +17,11 @@ _FORCE = (
     r"bombardment|bombing|artillery|drones?|military|gunmen|snipers?|tanks?|missiles?|rockets?|"
     r"planes?|positions?|offensive|operations?|attacks?)"
 )
+# A state's armed forces, for nationality adjectives: "an American fighter" (with IS) is no state's force.
+_STATE_FORCE = (
+    r"(?:forces?|troops?|army|soldiers?|units?|warplanes?|jets?|fighter jets?|aircraft|helicopters?|air ?force|"
+    r"air ?strikes?|air ?raids?|raids?|strikes?|drones?|military|special forces|missiles?|planes?|positions?|operations?)"
+)
 
 # Perpetrator / victim side. Order matters only for overlapping matches at the same position.
 ACTORS: list[tuple[str, str]] = [
@@ -25,7 +30,7 @@ ACTORS: list[tuple[str, str]] = [
         r"(?-u:\b)(?:U\.?S\.?|American|Western)[- ]led(?-u:\b)|(?-u:\b)(?:international|anti-(?:IS|ISIS|ISIL|Daesh|jihadist)|US|U\.S\.|American|Western)[- ]coalition(?-u:\b)|(?-u:\b)coalition "
         + _FORCE
         + r"|(?-i:(?-u:\b)(?:US|U\.S\.|American|French|British) )"
-        + _FORCE
+        + _STATE_FORCE
         + r"|(?-u:\b)Pentagon(?-u:\b)|(?-i:(?-u:\b)CJTF)",
     ),
     (
@@ -51,7 +56,7 @@ ACTORS: list[tuple[str, str]] = [
         "sdf",
         r"(?-u:\b)Syrian Democratic Forces(?-u:\b)|(?-i:(?-u:\b)SDF(?-u:\b)|(?-u:\b)YPG(?-u:\b)|(?-u:\b)YPJ(?-u:\b)|(?-u:\b)PKK(?-u:\b)|(?-u:\b)PYD(?-u:\b))|(?-u:\b)Kurdish(?:-led)? ?(?:"
         + _FORCE
-        + r"|People's Protection Units|YPG|SDF)|(?-u:\b)People's Protection Units(?-u:\b)|(?-u:\b)Kurds(?-u:\b)|(?-u:\b)Asayish(?-u:\b)|(?-u:\b)self[- ]administration(?-u:\b)|(?-u:\b)Manbij Military Council(?-u:\b)|(?-u:\b)Kurdish-led(?-u:\b)",
+        + r"|People'?s Protection Units|YPG|SDF)|(?-u:\b)People'?s Protection Units(?-u:\b)|(?-u:\b)Kurds(?-u:\b)|(?-u:\b)Asayish(?-u:\b)|(?-u:\b)self[- ]administration(?-u:\b)|(?-u:\b)Manbij Military Council(?-u:\b)|(?-u:\b)Kurdish-led(?-u:\b)",
     ),
     (
         "islamic_state",
@@ -65,17 +70,18 @@ ACTORS: list[tuple[str, str]] = [
         "opposition",
         r"(?-u:\b)rebels?(?-u:\b)|(?-u:\b)rebel (?:groups?|factions?|fighters?|forces?)(?-u:\b)|(?-u:\b)opposition (?:factions?|fighters?|forces?|groups?|militants?)(?-u:\b)|(?-u:\b)(?:the|armed|Islamist|Islamic|opposition|rebel|militant) factions(?-u:\b)|(?-u:\b)the factions(?-u:\b)|(?-u:\b)factions'|(?-u:\b)Free Syrian Army(?-u:\b)|(?-i:(?-u:\b)FSA(?-u:\b)|(?-u:\b)NLF(?-u:\b)|(?-u:\b)SNA(?-u:\b))|(?-u:\b)National (?:Front for Liberation|Liberation Front)(?-u:\b)|(?-u:\b)Syrian National Army(?-u:\b)|(?-u:\b)Turkish-backed (?:"
         + _FORCE
-        + r"|rebels|factions|opposition)|(?-u:\b)Jaish al-Islam(?-u:\b)|(?-u:\b)Ahrar al-Sham(?-u:\b)|(?-u:\b)Faylaq al-Rahman(?-u:\b)|(?-u:\b)Free Idlib Army(?-u:\b)|(?-u:\b)Jaish al-Izza(?-u:\b)|(?-u:\b)Nour al-Din al-Zenki(?-u:\b)|(?-u:\b)Jaish al-Fatah(?-u:\b)|(?-u:\b)insurgents?(?-u:\b)|(?-u:\b)armed opposition(?-u:\b)",
+        + r"|rebels|factions|opposition)|(?-u:\b)Ja[iy]sh al-Islam(?-u:\b)|(?-u:\b)Ahrar al-Sham(?-u:\b)|(?-u:\b)Faylaq al-Rahman(?-u:\b)|(?-u:\b)Free Idlib Army(?-u:\b)|(?-u:\b)Jaish al-Izza(?-u:\b)|(?-u:\b)Nour al-Din al-Zenki(?-u:\b)|(?-u:\b)Jaish al-Fatah(?-u:\b)|(?-u:\b)insurgents?(?-u:\b)|(?-u:\b)armed opposition(?-u:\b)",
     ),
     (
         "syrian_government",
-        r"(?-u:\b)regime(?-u:\b)|(?-u:\b)Assad(?:'s)? (?:"
+        r"(?-u:\b)regime(?-u:\b)|(?-u:\b)Assad(?:'s|s)? (?:"
         + _FORCE
         + r"|government|loyalists)|(?-u:\b)government(?:'s)? (?:"
         + _FORCE
         + r")|(?-u:\b)Syrian (?:Arab )?(?:army|government|regime|air force|"
         + _FORCE
-        + r")|(?-i:(?-u:\b)SAA(?-u:\b)|(?-u:\b)NDF(?-u:\b))|(?-u:\b)the army(?-u:\b)|(?-u:\b)army (?:troops|units|forces)(?-u:\b)|(?-u:\b)loyalists?(?-u:\b)|(?-u:\b)loyalist (?:"
+        + r")|(?-u:\b)Syria(?:'s|s)? (?:army|regime|government|air ?force|troops|forces|soldiers|warplanes|jets|"
+        r"air ?strikes|air ?raids|military)(?-u:\b)|(?-i:(?-u:\b)SAA(?-u:\b)|(?-u:\b)NDF(?-u:\b))|(?-u:\b)the army(?-u:\b)|(?-u:\b)army (?:troops|units|forces)(?-u:\b)|(?-u:\b)loyalists?(?-u:\b)|(?-u:\b)loyalist (?:"
         + _FORCE
         + r")|(?-u:\b)pro-(?:regime|government|Assad)(?-u:\b)|(?-u:\b)Tiger Forces(?-u:\b)|(?-u:\b)National Defen[cs]e Forces(?-u:\b)|(?-u:\b)Republican Guard(?-u:\b)|(?-u:\b)Fourth Division(?-u:\b)|(?-u:\b)shabiha(?-u:\b)|(?-u:\b)barrel bombs?(?-u:\b)",
     ),
@@ -167,7 +173,7 @@ ANAPHORIC_CLAIM = (
 METHODS: list[tuple[str, str]] = [
     (
         "chemical",
-        r"(?-u:\b)chemical(?-u:\b)|(?-u:\b)chlorine(?-u:\b)|(?-u:\b)sarin(?-u:\b)|(?-u:\b)toxic gas(?:es)?(?-u:\b)|(?-u:\b)poison(?:ous)? gas(?-u:\b)|(?-u:\b)nerve (?:agent|gas)(?-u:\b)|(?-u:\b)gas attack(?-u:\b)|(?-u:\b)mustard gas(?-u:\b)|(?-u:\b)toxic (?:chemicals?|substances?)(?-u:\b)|(?-u:\b)suffocation(?-u:\b)",
+        r"(?-u:\b)chemical(?-u:\b)|(?-u:\b)chlorine(?-u:\b)|(?-u:\b)sarin(?-u:\b)|(?-u:\b)toxic gas(?:es)?(?-u:\b)|(?-u:\b)poison(?:ous)? gas(?-u:\b)|(?-u:\b)nerve (?:agent|gas)(?-u:\b)|(?-u:\b)gas attack(?-u:\b)|(?-u:\b)mustard gas(?-u:\b)|(?-u:\b)toxic (?:chemicals?|substances?)(?-u:\b)|(?-u:\b)suffocation(?-u:\b)|(?-u:\b)gass(?:ed|ing)(?-u:\b)|(?-u:\b)gas (?:attacks?|kills?|killed|killing|massacre)(?-u:\b)",
     ),
     ("suicide_bombing", r"(?-u:\b)suicide(?-u:\b)|(?-u:\b)self-detonat"),
     (
@@ -176,11 +182,18 @@ METHODS: list[tuple[str, str]] = [
     ),
     (
         "execution",
-        r"(?-u:\b)execut(?:ed|ion|ions|ing)(?-u:\b)|(?-u:\b)beheaded(?-u:\b)|(?-u:\b)beheading(?-u:\b)|(?-u:\b)firing squad(?-u:\b)|(?-u:\b)summarily killed(?-u:\b)|(?-u:\b)crucified(?-u:\b)",
+        r"(?-u:\b)execut(?:ed|ion|ions|ing)(?-u:\b)|(?-u:\b)behead(?:s|ed|ing|ings)?(?-u:\b)|"
+        # "massacred 250 troops taken hostage": killing captives is executing them
+        r"(?-u:\b)(?:massacred?|slaughtered|murdered)(?-u:\s)(?:[^.;]{0,40}(?-u:\s))?(?:taken hostages?|hostages|captives|"
+        r"(?:captured|abducted|kidnapped) (?:soldiers|troops|fighters|men|women|civilians|people))(?-u:\b)|"
+        r"(?-u:\b)firing squad(?-u:\b)|(?-u:\b)summarily killed(?-u:\b)|(?-u:\b)crucified(?-u:\b)",
     ),
     (
         "airstrike",
-        r"(?-u:\b)air ?strikes?(?-u:\b)|(?-u:\b)airstrikes?(?-u:\b)|(?-u:\b)air ?raids?(?-u:\b)|(?-u:\b)warplanes?(?-u:\b)|(?-u:\b)war planes?(?-u:\b)|(?-u:\b)jets?(?-u:\b)|(?-u:\b)aircraft(?-u:\b)|(?-u:\b)helicopters?(?-u:\b)|(?-u:\b)aerial(?-u:\b)|(?-u:\b)air force(?-u:\b)|(?-u:\b)sorties(?-u:\b)|(?-u:\b)drones?(?-u:\b)|(?-u:\b)bombing raids?(?-u:\b)|(?-u:\b)air bombardment(?-u:\b)|(?-u:\b)air attacks?(?-u:\b)|(?-u:\b)airstrike(?-u:\b)|(?-u:\b)air-strikes?(?-u:\b)|(?-u:\b)raids?(?-u:\b)|(?-u:\b)bombed(?-u:\b)|(?-u:\b)planes?(?-u:\b)|(?-u:\b)drop(?:s|ped|ping)? (?:a |an )?(?:(?-u:\w)+ )?bombs?(?-u:\b)",
+        r"(?-u:\b)air ?strikes?(?-u:\b)|(?-u:\b)airstrikes?(?-u:\b)|(?-u:\b)air ?raids?(?-u:\b)|(?-u:\b)warplanes?(?-u:\b)|(?-u:\b)war planes?(?-u:\b)|(?-u:\b)jets?(?-u:\b)|(?-u:\b)aircraft(?-u:\b)|(?-u:\b)helicopters?(?-u:\b)|(?-u:\b)aerial(?-u:\b)|(?-u:\b)air force(?-u:\b)|(?-u:\b)sorties(?-u:\b)|(?-u:\b)drones?(?-u:\b)|(?-u:\b)bombing raids?(?-u:\b)|(?-u:\b)air bombardment(?-u:\b)|(?-u:\b)air attacks?(?-u:\b)|(?-u:\b)airstrike(?-u:\b)|(?-u:\b)air-strikes?(?-u:\b)|(?-u:\b)raids?(?-u:\b)|(?-u:\b)bombed(?-u:\b)|(?-u:\b)planes?(?-u:\b)|(?-u:\b)drop(?:s|ped|ping)? (?:a |an )?(?:(?-u:\w)+ )?bombs?(?-u:\b)|"
+        # a state's "bombing" is from the air: "Russian bombing", "the coalition's bombing of Raqqa", "bombing campaign"
+        r"(?-u:\b)(?:Russian|regime|Assad|government|coalition(?:'s|s)?|American|US|U\.S\.|French|British|Israeli|Turkish|"
+        r"Syrian|army|air|aerial|heavy|intense|intensive|indiscriminate) bombing(?-u:\b)|(?-u:\b)bombing (?:campaign|runs?|sorties)(?-u:\b)",
     ),
     (
         "shelling",
@@ -192,11 +205,13 @@ METHODS: list[tuple[str, str]] = [
     ),
     (
         "gunfire",
-        r"(?-u:\b)snipers?(?-u:\b)|(?-u:\b)gunfire(?-u:\b)|(?-u:\b)shot dead(?-u:\b)|(?-u:\b)shooting(?-u:\b)|(?-u:\b)opened fire(?-u:\b)|(?-u:\b)gunmen(?-u:\b)|(?-u:\b)bullets?(?-u:\b)|(?-u:\b)shot(?-u:\b)|(?-u:\b)gunshots?(?-u:\b)|(?-u:\b)ambush(?:ed)?(?-u:\b)",
+        # "an ambush" is a tactic (mines or guns), "50 gunmen" are people: neither says how anyone died
+        r"(?-u:\b)snipers?(?-u:\b)|(?-u:\b)gunfire(?-u:\b)|(?-u:\b)shot dead(?-u:\b)|(?-u:\b)shooting(?-u:\b)|(?-u:\b)opened fire(?-u:\b)|(?-u:\b)(?:by|unidentified|masked) gunmen(?-u:\b)|(?-u:\b)bullets?(?-u:\b)|(?-u:\b)shot(?-u:\b)|(?-u:\b)gunshots?(?-u:\b)",
     ),
+    # "besieged neighbourhoods", "break the siege": where, not how people died; only hunger is the siege's own death
     (
         "siege",
-        r"(?-u:\b)siege(?-u:\b)|(?-u:\b)besieged(?-u:\b)|(?-u:\b)starvation(?-u:\b)|(?-u:\b)starved(?-u:\b)|(?-u:\b)malnutrition(?-u:\b)|(?-u:\b)hunger(?-u:\b)|(?-u:\b)lack of (?:food|medicine|medical care)(?-u:\b)",
+        r"(?-u:\b)starvation(?-u:\b)|(?-u:\b)starved(?-u:\b)|(?-u:\b)malnutrition(?-u:\b)|(?-u:\b)hunger(?-u:\b)|(?-u:\b)lack of (?:food|medicine|medical care)(?-u:\b)",
     ),
 ]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from extract.context import OPPOSITION_HELD
 from extract.quantities import VAGUE
 from extract.schema import EXTRACTOR_VERSION
 
@@ -209,11 +210,37 @@ def doc_profiles(
         .unique("doc_id", keep="first")
         .select("doc_id", claimed="actor1")
     )
-    actor = actor.join(claimed, on="doc_id", how="full", coalesce=True).select(
-        "doc_id", actor1=pl.coalesce("claimed", "actor1")
-    )
     method = _first_by_sentence(
         facts.filter(pl.col("method").is_not_null()), "method", principal, lead, max_rank=2
+    )
+    # a chemical attack in the title is the incident, whatever delivered it ("warplanes releasing toxic
+    # gas", "rockets that released deadly fumes") and however the principal sentence words it
+    chemical = facts.filter((pl.col("method") == "chemical") & (pl.col("sentence_idx") == 0))
+    method = method.with_columns(
+        method=pl.when(pl.col("doc_id").is_in(chemical["doc_id"].implode()))
+        .then(pl.lit("chemical"))
+        .otherwise(pl.col("method"))
+    )
+    # an unattributed air, barrel-bomb or gas attack on a place the lead calls rebel-held: only the
+    # government side flies over the opposition's areas (the coalition's targets are IS- or Nusra-held)
+    on_rebels = (
+        events.join(principal.select("doc_id", p_idx="sentence_idx"), on="doc_id", how="left")
+        .filter(
+            ((pl.col("sentence_idx") < lead) | (pl.col("sentence_idx") == pl.col("p_idx")))
+            & pl.col("evidence").str.contains(OPPOSITION_HELD)
+        )
+        .select("doc_id")
+        .unique()
+    )
+    air_on_rebels = (
+        method.filter(pl.col("method").is_in(["airstrike", "barrel_bomb", "chemical"]))
+        .join(on_rebels, on="doc_id")
+        .select("doc_id", by_air=pl.lit("syrian_government"))
+    )
+    actor = (
+        actor.join(claimed, on="doc_id", how="full", coalesce=True)
+        .join(air_on_rebels, on="doc_id", how="full", coalesce=True)
+        .select("doc_id", actor1=pl.coalesce("claimed", "actor1", "by_air"))
     )
     # where: the governorate named most often in the article, the principal sentence's first on a tie
     named = places.filter(pl.col("admin1").is_not_null())

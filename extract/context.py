@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from extract.lexicon import ACTORS, ANAPHORIC_CLAIM, CLAIM_SOURCES, METHODS, REPORTING
-from extract.spans import find_spans
+from extract.spans import find_each, find_spans
 
 _MONTHS = (
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -145,13 +145,10 @@ def claim_sources(sentences: pl.DataFrame) -> pl.DataFrame:
     )
     # sources are only searched where something is reported
     reporting = base.filter(pl.col("reporting"))
-    found = [
-        find_spans(reporting, "sentence", f"(?i){pattern}", keys).select(
-            *keys, "m_start", claim_source=pl.lit(name)
-        )
-        for name, pattern in CLAIM_SOURCES
-    ]
-    named = pl.concat(found).sort([*keys, "m_start"]).unique(keys, keep="first").drop("m_start")
+    found = find_each(reporting, "sentence", CLAIM_SOURCES, keys, "claim_source").select(
+        *keys, "m_start", "claim_source"
+    )
+    named = found.sort([*keys, "m_start"]).unique(keys, keep="first").drop("m_start")
     # forward fill within a document without a per-document window: carry the value and the
     # document it came from, and keep it only inside that document
     carried = (
@@ -207,14 +204,13 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     in a clause about an earlier incident are left out.
     """
     keys = ["doc_id", "sentence_idx"]
-    found = [
-        find_spans(sentences, "sentence", f"(?i){pattern}", keys).with_columns(actor=pl.lit(code))
-        for code, pattern in ACTORS
-    ]
-    spans = pl.concat(found).sort([*keys, "m_start"]).unique([*keys, "m_start"], keep="first")
+    found = find_each(sentences, "sentence", ACTORS, keys, "actor")
+    spans = found.sort([*keys, "m_start"]).unique([*keys, "m_start"], keep="first")
     # names in a tag list or in a clause about an earlier incident are not this incident's actors
     tags = find_spans(sentences, "sentence", _TAGS, keys).group_by(keys).agg(tags_at=pl.col("m_start").min())
-    earlier = find_spans(sentences, "sentence", EARLIER_EVENT, keys).select(*keys, e_start="m_start", e_end="m_end")
+    earlier = find_spans(sentences, "sentence", EARLIER_EVENT, keys).select(
+        *keys, e_start="m_start", e_end="m_end"
+    )
     inside_earlier = (
         spans.join(earlier, on=keys)
         .filter((pl.col("m_start") >= pl.col("e_start")) & (pl.col("m_start") < pl.col("e_end")))
@@ -248,7 +244,10 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             .when(
                 pl.col("left").str.contains(_AGENT_BEFORE)
                 | (
-                    (pl.col("match").str.contains(_WEAPON_NAMED) | pl.col("right").str.contains(_WEAPON_AFTER))
+                    (
+                        pl.col("match").str.contains(_WEAPON_NAMED)
+                        | pl.col("right").str.contains(_WEAPON_AFTER)
+                    )
                     & ~pl.col("right").str.contains(_WEAPON_SITE_AFTER)
                 )
             )
@@ -266,9 +265,8 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
         .sort([*keys, "m_start"])
     )
     # "the Syrian Democratic Forces (SDF)": an acronym in brackets restates the name before it
-    restated = (
-        pl.col("left").str.contains(r"\((?-u:\s)*$")
-        & (pl.col("actor") == pl.col("actor").shift(1).over(keys))
+    restated = pl.col("left").str.contains(r"\((?-u:\s)*$") & (
+        pl.col("actor") == pl.col("actor").shift(1).over(keys)
     )
     return mentions.with_columns(
         role=pl.when(restated).then(pl.col("role").shift(1).over(keys)).otherwise(pl.col("role")),

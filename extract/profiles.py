@@ -166,7 +166,28 @@ def doc_profiles(
     linked = (pl.col("parent_idx").is_null() | pl.col("is_part_marker")) & (
         pl.col("among_next") | pl.col("is_part_marker")
     )
-    elsewhere = deaths.filter(of_principal | linked)
+    # a woman named as a part ("including a woman") belongs to the principal incident when her toll
+    # is the principal's, a part of it, or a toll as large told for the same days (the same attack
+    # with another source's figures); a smaller toll further down ("in X warplanes also killed six
+    # civilians including a woman") or one of another day is another strike, and she died there
+    top_idx = top["idx"].implode()
+    dated = deaths.join(events.select(*KEYS, "event_date"), on=KEYS, how="left")
+    p_date = principal.join(events.select(*KEYS, p_date="event_date"), on=KEYS).select("doc_id", "p_date")
+    own_tolls = (
+        dated.join(counts.select("doc_id", "civilians"), on="doc_id")
+        .join(p_date, on="doc_id", how="left")
+        .filter(
+            pl.col("parent_idx").is_in(top_idx)
+            | (
+                pl.col("parent_idx").is_null()
+                & (pl.col("count_best") >= pl.col("civilians"))
+                # the headline is dated by publication, the body by "on Wednesday": allow for the lag
+                & ((pl.col("event_date") - pl.col("p_date")).abs() <= pl.duration(days=2)).fill_null(True)
+            )
+        )
+    )
+    own_toll = pl.col("parent_idx").is_null() | pl.col("parent_idx").is_in(own_tolls["idx"].implode())
+    elsewhere = deaths.filter(of_principal | (linked & own_toll))
     first_children = (
         deaths.filter(
             of_principal | linked | (pl.col("parent_idx").is_null() & (pl.col("sentence_idx") < lead))
@@ -215,17 +236,47 @@ def doc_profiles(
     method = _first_by_sentence(
         facts.filter(pl.col("method").is_not_null()), "method", principal, lead, max_rank=2
     )
-    # where: the governorate named most often in the article, the principal sentence's first on a tie
-    named = places.filter(pl.col("admin1").is_not_null())
+    # where: the governorate named most often in the article, the principal sentence's first on a tie,
+    # never one named in a background sentence ("used the same weapons in Aleppo last year") unless
+    # no other is named
+    all_named = places.filter(pl.col("admin1").is_not_null())
+    named = all_named.join(sentence_facts.filter(pl.col("is_background")).select(KEYS), on=KEYS, how="anti")
     first = _first_by_sentence(named, "admin1", principal, lead).rename({"admin1": "first_admin1"})
+    # the place told with the principal toll (its first figure, one naming the victims before a bare
+    # "people"): the first named after it ("kill 50 gunmen in Lattakia"), else the last before it
+    toll = (
+        top.sort(pl.col("victim_group") == "people", "m_start")
+        .unique("doc_id", keep="first")
+        .select(
+            "doc_id",
+            p_idx="sentence_idx",
+            t_start="m_start",
+            t_end=pl.col("m_start") + pl.col("char_end") - pl.col("char_start"),
+        )
+    )
+    near = (
+        named.join(toll, on="doc_id")
+        .filter(pl.col("sentence_idx") == pl.col("p_idx"))
+        .with_columns(
+            gap=pl.when(pl.col("m_start") >= pl.col("t_end"))
+            .then(pl.col("m_start") - pl.col("t_end"))
+            .otherwise(10_000 + pl.col("t_start") - pl.col("m_end"))
+        )
+        .filter(pl.col("gap") >= 0)
+        .sort("doc_id", "gap")
+        .unique("doc_id", keep="first")
+        .select("doc_id", near_admin1="admin1")
+    )
     admin1 = (
         named.join(principal.select("doc_id", p_idx="sentence_idx"), on="doc_id", how="left")
+        .join(near, on="doc_id", how="left")
         .filter((pl.col("sentence_idx") < lead) | (pl.col("sentence_idx") == pl.col("p_idx")))
         .group_by("doc_id", "admin1")
-        # sentences naming it; the principal sentence counts twice
+        # sentences naming it; the principal sentence counts twice, the place of its toll thrice
         .agg(
             n=pl.col("sentence_idx").n_unique()
-            + (pl.col("sentence_idx") == pl.col("p_idx")).any().cast(pl.UInt32),
+            + (pl.col("sentence_idx") == pl.col("p_idx")).any().cast(pl.UInt32)
+            + (pl.col("admin1") == pl.col("near_admin1")).any().cast(pl.UInt32),
             at=pl.col("sentence_idx").min(),
         )
         .join(first, on="doc_id", how="left")
@@ -236,8 +287,11 @@ def doc_profiles(
         .unique("doc_id", keep="first")
         .select("doc_id", "admin1")
     )
-    admin1 = admin1.join(first, on="doc_id", how="full", coalesce=True).select(
-        "doc_id", admin1=pl.coalesce("admin1", "first_admin1")
+    any_first = _first_by_sentence(all_named, "admin1", principal, lead).rename({"admin1": "any_admin1"})
+    admin1 = (
+        admin1.join(first, on="doc_id", how="full", coalesce=True)
+        .join(any_first, on="doc_id", how="full", coalesce=True)
+        .select("doc_id", admin1=pl.coalesce("admin1", "first_admin1", "any_admin1"))
     )
 
     return (

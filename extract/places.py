@@ -137,7 +137,7 @@ def gazetteer() -> pl.DataFrame:
     # one town row and, when the name is also a governorate, its governorate row
     towns = (
         rows.filter(pl.col("kind") != "governorate")
-        .sort("rank")
+        .sort("rank", maintain_order=True)
         .unique("key", keep="first")
         .select("key", "name", "kind", "admin1", "latitude", "longitude")
     )

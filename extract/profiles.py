@@ -6,6 +6,16 @@ top-level figures are summed by group ("120 IS fighters and 60 mercenaries" = 18
 parts are never added to their totals. "people" counts as civilians unless its parts say
 otherwise. Children and women come from the parts of those totals, or else from the first
 figure of their own elsewhere in the article ("at least 11 children were among the dead").
+
+Women as an analyst counts them: "including five women" is five; "a woman and her two children"
+is one woman and two children; "a mother and her child" is one woman. A woman named as a part of
+another toll counts only when that toll is the principal's told again or in full (as large, and
+told for the same days); "in X warplanes also killed six civilians including a woman" further down
+is another strike.
+
+The governorate is the one named in most lead sentences; the principal sentence counts twice and
+the place told with its toll ("kills 50 gunmen in Latakia") once more. Places of background
+sentences ("used the same weapons in Aleppo last year") count only when no other is named.
 """
 
 from __future__ import annotations
@@ -171,10 +181,10 @@ def doc_profiles(
     # with another source's figures); a smaller toll further down ("in X warplanes also killed six
     # civilians including a woman") or one of another day is another strike, and she died there
     top_idx = top["idx"].implode()
-    dated = deaths.join(events.select(*KEYS, "event_date"), on=KEYS, how="left")
     p_date = principal.join(events.select(*KEYS, p_date="event_date"), on=KEYS).select("doc_id", "p_date")
     own_tolls = (
-        dated.join(counts.select("doc_id", "civilians"), on="doc_id")
+        deaths.join(events.select(*KEYS, "event_date"), on=KEYS, how="left")
+        .join(counts.select("doc_id", "civilians"), on="doc_id")
         .join(p_date, on="doc_id", how="left")
         .filter(
             pl.col("parent_idx").is_in(top_idx)
@@ -260,6 +270,7 @@ def doc_profiles(
         .with_columns(
             gap=pl.when(pl.col("m_start") >= pl.col("t_end"))
             .then(pl.col("m_start") - pl.col("t_end"))
+            # a place before the toll ranks behind every place after it
             .otherwise(10_000 + pl.col("t_start") - pl.col("m_end"))
         )
         .filter(pl.col("gap") >= 0)

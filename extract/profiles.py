@@ -11,7 +11,8 @@ Women as an analyst counts them: "including five women" is five; "a woman and he
 is one woman and two children; "a mother and her child" is one woman. A woman named as a part of
 another toll counts only when that toll is the principal's told again or in full (as large, and
 told for the same days); "in X warplanes also killed six civilians including a woman" further down
-is another strike.
+is another strike. A woman tied to the toll only because the figures add up counts when she is told
+in the lead.
 
 The governorate is the one named in most lead sentences; the principal sentence counts twice and
 the place told with its toll ("kills 50 gunmen in Latakia") once more. Places of background
@@ -197,7 +198,11 @@ def doc_profiles(
         )
     )
     own_toll = pl.col("parent_idx").is_null() | pl.col("parent_idx").is_in(own_tolls["idx"].implode())
-    elsewhere = deaths.filter(of_principal | (linked & own_toll))
+    # a woman tied to the toll only because the figures add up ("six killed" ... "a woman was killed"
+    # ... "five killed") is counted when told in the lead; further down it is as often a coincidence
+    # or an incident of its own in a round-up
+    by_sum = of_principal & ~linked & (pl.col("sentence_idx") >= lead)
+    elsewhere = deaths.filter((of_principal & ~by_sum) | (linked & own_toll))
     first_children = (
         deaths.filter(
             of_principal | linked | (pl.col("parent_idx").is_null() & (pl.col("sentence_idx") < lead))

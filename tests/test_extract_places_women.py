@@ -3,7 +3,8 @@ taken from any corpus.
 
 Women: a woman named as a part ("including a woman") is counted for the principal incident when
 her toll is the principal's, a part of it, or a toll at least as large told for the same days; not
-when her toll is a smaller one further down or one of another day (another strike).
+when her toll is a smaller one further down or one of another day (another strike). A woman tied
+to the toll only by arithmetic counts when told in the lead.
 Governorate: the place told with the principal toll weighs most; places of background sentences
 never count; a name shared by places in two governorates is the one its context names; "X village
 in the countryside of P" puts X in P; "Alwaer" is "al-Waer"; "Damascus denied" is the government.
@@ -74,6 +75,23 @@ def test_women_of_a_larger_toll_of_another_day_do_not_count() -> None:
         "On Sunday May 29 seven civilians including a child and a woman were killed in similar attacks."
     )
     assert (s["civilians_killed"], s["women_killed"]) == (3, 0)
+
+
+def _round_up(woman_at: int) -> str:
+    body = [
+        "Rocket shells killed six people in Damascus and Aleppo on Friday a police source said.",
+        "Terrorists fired the shells from the eastern neighbourhoods.",
+        "The shells also damaged several houses and shops.",
+        "In Aleppo five people were killed in Salaheddine.",
+    ]
+    body.insert(woman_at, "In Damascus a shell killed a woman in Mezzeh.")
+    return "Shells kill six in Damascus and Aleppo\n\n" + " ".join(body)
+
+
+def test_a_woman_who_only_adds_up_to_the_toll_counts_in_the_lead_not_further_down() -> None:
+    lead, further_down = summary(_round_up(1)), summary(_round_up(3))
+    assert (lead["civilians_killed"], lead["women_killed"]) == (6, 1)
+    assert (further_down["civilians_killed"], further_down["women_killed"]) == (6, 0)
 
 
 # --- governorate ---------------------------------------------------------------------------------

@@ -14,8 +14,9 @@ told for the same days); "in X warplanes also killed six civilians including a w
 is another strike. A woman tied to the toll only because the figures add up counts when she is told
 in the lead.
 
-The governorate is the one named in most lead sentences; the principal sentence counts twice and
-the place told with its toll ("kills 50 gunmen in Latakia") once more. Places of background
+The governorate is the one named in most lead sentences; a sentence telling a death toll (not a
+caption, not context) counts twice, and the place told with the principal toll ("kills 50 gunmen in
+Latakia") once more. Places of background
 sentences ("used the same weapons in Aleppo last year") count only when no other is named.
 """
 
@@ -286,12 +287,14 @@ def doc_profiles(
     admin1 = (
         named.join(principal.select("doc_id", p_idx="sentence_idx"), on="doc_id", how="left")
         .join(near, on="doc_id", how="left")
+        .join(deaths.select(KEYS).unique().with_columns(toll=pl.lit(True)), on=KEYS, how="left")
         .filter((pl.col("sentence_idx") < lead) | (pl.col("sentence_idx") == pl.col("p_idx")))
         .group_by("doc_id", "admin1")
-        # sentences naming it; the principal sentence counts twice, the place of its toll thrice
+        # sentences naming it; one telling a death toll (the principal's among them) counts twice,
+        # and the place told with the principal toll once more
         .agg(
             n=pl.col("sentence_idx").n_unique()
-            + (pl.col("sentence_idx") == pl.col("p_idx")).any().cast(pl.UInt32)
+            + pl.col("sentence_idx").filter(pl.col("toll").fill_null(False)).n_unique()
             + (pl.col("admin1") == pl.col("near_admin1")).any().cast(pl.UInt32),
             at=pl.col("sentence_idx").min(),
         )

@@ -5,9 +5,10 @@ Women: a woman named as a part ("including a woman") is counted for the principa
 her toll is the principal's, a part of it, or a toll at least as large told for the same days; not
 when her toll is a smaller one further down or one of another day (another strike). A woman tied
 to the toll only by arithmetic counts when told in the lead.
-Governorate: the place told with the principal toll weighs most; places of background sentences
-never count; a name shared by places in two governorates is the one its context names; "X village
-in the countryside of P" puts X in P; "Alwaer" is "al-Waer"; "Damascus denied" is the government.
+Governorate: sentences telling deaths weigh more, the place told with the principal toll most;
+places of background sentences never count; a name shared by places in two governorates is the one
+its context names; "X village in the countryside of P" puts X in P; "Alwaer" is "al-Waer";
+"Damascus denied" is the government.
 """
 
 from __future__ import annotations
@@ -103,6 +104,16 @@ def test_the_place_told_with_the_toll_wins_over_another_in_the_same_headline() -
         "Army foils attack in Daraa kills at least 50 gunmen in Latakia."
     )
     assert s["primary_admin1"] == "Latakia"
+
+
+def test_a_sentence_telling_deaths_weighs_more_than_a_caption() -> None:
+    s = summary(
+        "Air strikes in Syria\n\n"
+        "Jet strikes hit opposition-held cities on Saturday killing more than 40 people. "
+        "A man carries a child at the scene of an air strike in Idlib. "
+        "At least 45 people were killed in air strikes on Aleppo activists said."
+    )
+    assert s["primary_admin1"] == "Aleppo"
 
 
 def test_a_place_of_a_background_sentence_is_not_where_it_happened() -> None:

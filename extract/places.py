@@ -168,20 +168,20 @@ def _resolve_homonyms(known: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """A shared name is the place in the governorate its context names: places of that governorate in
     the same sentence count most ("the Midan neighbourhood of Damascus"), then in the whole document."""
     table = homonyms()
-    plain = known.join(table.select("key").unique(), on="key", how="anti").filter(pl.col("geo_precision") != 3)
-    plain = pl.concat([plain, known.filter(pl.col("geo_precision") == 3)])
-    in_sentence = plain.group_by(*keys, h_admin1="admin1").agg(s_n=pl.len())
-    in_doc = plain.group_by("doc_id", h_admin1="admin1").agg(d_n=pl.len())
+    shared = known.filter(pl.col("geo_precision") != 3).join(table, on="key")
+    # the context: every other place of the documents that name a shared one
+    context = known.join(shared.select("doc_id").unique(), on="doc_id", how="semi").join(
+        table.select("key").unique(), on="key", how="anti"
+    )
+    in_sentence = context.group_by(*keys, h_admin1="admin1").agg(s_n=pl.len())
+    in_doc = context.group_by("doc_id", h_admin1="admin1").agg(d_n=pl.len())
     chosen = (
-        known.filter(pl.col("geo_precision") != 3)
-        .select(*keys, "m_start", "key")
-        .join(table, on="key")
+        shared.select(*keys, "m_start", "h_name", "h_admin1", "h_lat", "h_lon")
         .join(in_sentence, on=[*keys, "h_admin1"], how="left")
-        .join(in_doc, on=["doc_id", "h_admin1"], how="left")
-        .filter(pl.col("d_n").is_not_null())
+        .join(in_doc, on=["doc_id", "h_admin1"], how="inner")
         .sort(pl.col("s_n").fill_null(0), "d_n", descending=True)
         .unique([*keys, "m_start"], keep="first")
-        .drop("key", "s_n", "d_n")
+        .drop("s_n", "d_n")
     )
     return known.join(chosen, on=[*keys, "m_start"], how="left").with_columns(
         location_name=pl.coalesce("h_name", "location_name"),
@@ -196,35 +196,39 @@ def _contained(known: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     of Raqqa province") is in it throughout the document, whatever governorate the gazetteer's place of
     that name is in; its coordinates are then the governorate's. Rif Dimashq places "of Damascus" are
     left alone: the countryside surrounds the capital."""
-    nxt = known.sort([*keys, "m_start"]).with_columns(
-        n_start=pl.col("m_start").shift(-1).over(keys),
-        n_gov=pl.col("gov_admin1").shift(-1).over(keys),
-        n_lat=pl.col("gov_lat").shift(-1).over(keys),
-        n_lon=pl.col("gov_lon").shift(-1).over(keys),
+    ordered = known.sort([*keys, "m_start"])
+    same_sentence = (pl.col("doc_id").shift(-1) == pl.col("doc_id")) & (
+        pl.col("sentence_idx").shift(-1) == pl.col("sentence_idx")
+    )
+    nxt = ordered.with_columns(
+        pl.when(same_sentence).then(pl.col(c).shift(-1)).alias(n)
+        for c, n in [("m_start", "n_start"), ("gov_admin1", "n_gov"), ("gov_lat", "n_lat"), ("gov_lon", "n_lon")]
     )
     between = pl.col("sentence").str.slice(pl.col("m_end"), (pl.col("n_start") - pl.col("m_end")).clip(0))
     contained = (
-        (pl.col("geo_precision") != 3)
-        & pl.col("gov_name").is_null()
-        & (pl.col("n_gov") != pl.col("admin1"))
-        & ~((pl.col("admin1") == "Rif Dimashq") & (pl.col("n_gov") == "Damascus"))
-        & between.str.contains(_CONTAINED)
-    ).fill_null(False)
-    nxt = nxt.with_columns(contained=contained)
-    # the same name elsewhere in the document, in a sentence that names no other place, is that place too
-    moved = (
-        nxt.filter("contained")
-        .unique(["doc_id", "key"], keep="first")
-        .select("doc_id", "key", "n_gov", "n_lat", "n_lon")
+        nxt.filter(
+            (pl.col("geo_precision") != 3)
+            & pl.col("gov_name").is_null()
+            & (pl.col("n_gov") != pl.col("admin1"))
+            & ~((pl.col("admin1") == "Rif Dimashq") & (pl.col("n_gov") == "Damascus"))
+        )
+        .filter(between.str.contains(_CONTAINED))
+        .select(*keys, "m_start", "key", "n_gov", "n_lat", "n_lon")
     )
-    alone = pl.len().over(keys) == 1
-    nxt = nxt.drop("n_gov", "n_lat", "n_lon").join(moved, on=["doc_id", "key"], how="left")
-    town = pl.col("n_gov").is_not_null() & (pl.col("contained") | alone)
-    return nxt.with_columns(
-        admin1=pl.when(town).then(pl.col("n_gov")).otherwise(pl.col("admin1")),
-        latitude=pl.when(town).then(pl.col("n_lat")).otherwise(pl.col("latitude")),
-        longitude=pl.when(town).then(pl.col("n_lon")).otherwise(pl.col("longitude")),
-        geo_precision=pl.when(town).then(pl.lit(3, dtype=pl.Int64)).otherwise(pl.col("geo_precision")),
+    # the same name elsewhere in the document, in a sentence that names no other place, is that place too
+    per_name = contained.unique(["doc_id", "key"], keep="first").drop("sentence_idx", "m_start")
+    places_here = known.group_by(keys).agg(n_here=pl.len())
+    town = pl.col("n_gov").is_not_null() & (pl.col("is_said").fill_null(False) | (pl.col("n_here") == 1))
+    return (
+        known.join(per_name, on=["doc_id", "key"], how="left")
+        .join(contained.select(*keys, "m_start", is_said=pl.lit(True)), on=[*keys, "m_start"], how="left")
+        .join(places_here, on=keys, how="left")
+        .with_columns(
+            admin1=pl.when(town).then(pl.col("n_gov")).otherwise(pl.col("admin1")),
+            latitude=pl.when(town).then(pl.col("n_lat")).otherwise(pl.col("latitude")),
+            longitude=pl.when(town).then(pl.col("n_lon")).otherwise(pl.col("longitude")),
+            geo_precision=pl.when(town).then(pl.lit(3, dtype=pl.Int64)).otherwise(pl.col("geo_precision")),
+        )
     )
 
 

@@ -158,7 +158,12 @@ def gazetteer() -> pl.DataFrame:
 def homonyms() -> pl.DataFrame:
     """Every governorate a name shared by places in several governorates (the Midan quarters of
     Damascus and Aleppo) can be in, with that place's row."""
-    rows = _rows().filter(pl.col("kind") != "governorate").sort("rank").unique(["key", "admin1"], keep="first")
+    rows = (
+        _rows()
+        .filter(pl.col("kind") != "governorate")
+        .sort("rank", maintain_order=True)
+        .unique(["key", "admin1"], keep="first")
+    )
     return rows.filter(pl.col("admin1").n_unique().over("key") > 1).select(
         "key", h_name="name", h_admin1="admin1", h_lat="latitude", h_lon="longitude"
     )
@@ -202,7 +207,12 @@ def _contained(known: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     )
     nxt = ordered.with_columns(
         pl.when(same_sentence).then(pl.col(c).shift(-1)).alias(n)
-        for c, n in [("m_start", "n_start"), ("gov_admin1", "n_gov"), ("gov_lat", "n_lat"), ("gov_lon", "n_lon")]
+        for c, n in [
+            ("m_start", "n_start"),
+            ("gov_admin1", "n_gov"),
+            ("gov_lat", "n_lat"),
+            ("gov_lon", "n_lon"),
+        ]
     )
     between = pl.col("sentence").str.slice(pl.col("m_end"), (pl.col("n_start") - pl.col("m_end")).clip(0))
     contained = (

@@ -7,6 +7,11 @@ the gazetteer has thousands of spellings and must run over millions of sentences
 name followed by "province", "countryside", "governorate" or preceded by "rural" is the
 governorate (geo_precision 3); a town with "near", "outskirts of", "west of"... is
 geo_precision 2; otherwise a town is 1.
+
+A name that places in several governorates share (the Midan quarters of Aleppo and Damascus) is
+the one whose governorate the sentence, else the article, names. A place the text puts in a
+governorate ("al-Salehia village in the northern countryside of Raqqa") is in it; its coordinates
+are then the governorate's (geo_precision 3). "Alwaer" is matched as "al-Waer".
 """
 
 from __future__ import annotations
@@ -37,6 +42,18 @@ _NEAR_BEFORE = (
     r"(?i)(?:(?-u:\b)near|(?-u:\b)nearby|(?-u:\b)close to|(?-u:\b)outskirts of|(?-u:\b)vicinity of|(?-u:\b)around|(?-u:\b)(?:north|south|east|west|"
     r"northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west)(?:ern)? of|(?-u:\b)km from|"
     r"(?-u:\b)kilometres from|(?-u:\b)kilometers from|(?-u:\b)miles from|(?-u:\b)edge of|(?-u:\b)entrance of|(?-u:\b)from)(?-u:\s)*(?:the(?-u:\s)+)?(?:town of(?-u:\s)+|city of(?-u:\s)+|village of(?-u:\s)+)?$"
+)
+_GOVERNMENT_RIGHT = (
+    r"(?i)^(?-u:\s)*(?:'s(?-u:\s)+)?(?:regime|government|authorities|forces|troops|all(?:y|ies)|and Moscow)(?-u:\b)"
+    r"|^(?-u:\s)*(?:(?:has|have|had)(?-u:\s)+)?(?:(?:also|repeatedly|always|long|officially)(?-u:\s)+)?"
+    r"(?:denie[sd]|blame[sd]|accuse[sd]|rejected|declared|joined|insist(?:s|ed)|agreed)(?-u:\b)"
+)
+# "Salhiyeh village in the northern countryside of", "Midan neighbourhood of": what lies between a
+# place and the governorate it is said to be in
+_CONTAINED = (
+    r"(?i)^(?-u:\s)*(?:(?:village|town|city|neighbou?rhood|district|area|suburb|quarter)s?(?-u:\s)+)?(?:in|of)(?-u:\s)+"
+    r"(?:the(?-u:\s)+)?(?:(?:(?:north|south)-?(?:east|west)?|east|west)(?:ern)?(?-u:\s)+)?"
+    r"(?:rural(?-u:\s)+|countryside of(?-u:\s)+(?:the(?-u:\s)+)?)?$"
 )
 _UNKNOWN_PLACE = (
     r"(?-u:\b)(?:town|village|city|neighbo(?:u)?rhood|district|suburb|hamlet|area) of "
@@ -122,8 +139,8 @@ def _first_words() -> tuple[pl.Series, str]:
 
 
 @lru_cache(maxsize=1)
-def gazetteer() -> pl.DataFrame:
-    """Gazetteer rows keyed by normalised variant: a town row and, for a governorate name, its governorate row."""
+def _rows() -> pl.DataFrame:
+    """One row per gazetteer row and spelling, with its normalised key."""
     raw = pl.read_csv(GAZETTEER, infer_schema=False)
     rows = (
         raw.with_columns(
@@ -135,11 +152,22 @@ def gazetteer() -> pl.DataFrame:
         .explode("variant")
         .filter(pl.col("variant").str.strip_chars().str.len_chars() > 0)
     )
-    rows = rows.with_columns(key=_key(pl.col("variant").str.strip_chars()))
+    keyed = rows.with_columns(key=_key(pl.col("variant").str.strip_chars()))
+    # feeds that drop the article's hyphen write "Alwaer", "Maaret Alnouman": key that spelling too
+    glued = keyed.with_columns(key=pl.col("key").str.replace_all(r"(^| )al ", "${1}al")).filter(
+        pl.col("key").str.contains(r"(?:^| )al[a-z]")
+    )
+    return pl.concat([keyed, glued]).unique(["name", "kind", "admin1", "key"], maintain_order=True)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> pl.DataFrame:
+    """Gazetteer rows keyed by normalised variant: a town row and, for a governorate name, its governorate row."""
+    rows = _rows()
     # one town row and, when the name is also a governorate, its governorate row
     towns = (
         rows.filter(pl.col("kind") != "governorate")
-        .sort("rank")
+        .sort("rank", maintain_order=True)
         .unique("key", keep="first")
         .select("key", "name", "kind", "admin1", "latitude", "longitude")
     )
@@ -149,6 +177,94 @@ def gazetteer() -> pl.DataFrame:
         .select("key", gov_name="name", gov_admin1="admin1", gov_lat="latitude", gov_lon="longitude")
     )
     return towns.join(governorates, on="key", how="full", coalesce=True)
+
+
+@lru_cache(maxsize=1)
+def homonyms() -> pl.DataFrame:
+    """Every governorate a name shared by places in several governorates (the Midan quarters of
+    Damascus and Aleppo) can be in, with that place's row."""
+    rows = (
+        _rows()
+        .filter(pl.col("kind") != "governorate")
+        .sort("rank", maintain_order=True)
+        .unique(["key", "admin1"], keep="first")
+    )
+    return rows.filter(pl.col("admin1").n_unique().over("key") > 1).select(
+        "key", h_name="name", h_admin1="admin1", h_lat="latitude", h_lon="longitude"
+    )
+
+
+def _resolve_homonyms(known: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """A shared name is the place in the governorate its context names: places of that governorate in
+    the same sentence count most ("the Midan neighbourhood of Damascus"), then in the whole document."""
+    table = homonyms()
+    shared = known.filter(pl.col("geo_precision") != 3).join(table, on="key")
+    # the context: every other place of the documents that name a shared one
+    context = known.join(shared.select("doc_id").unique(), on="doc_id", how="semi").join(
+        table.select("key").unique(), on="key", how="anti"
+    )
+    in_sentence = context.group_by(*keys, h_admin1="admin1").agg(s_n=pl.len())
+    in_doc = context.group_by("doc_id", h_admin1="admin1").agg(d_n=pl.len())
+    chosen = (
+        shared.select(*keys, "m_start", "h_name", "h_admin1", "h_lat", "h_lon")
+        .join(in_sentence, on=[*keys, "h_admin1"], how="left")
+        .join(in_doc, on=["doc_id", "h_admin1"], how="inner")
+        .sort(pl.col("s_n").fill_null(0), "d_n", descending=True)
+        .unique([*keys, "m_start"], keep="first")
+        .drop("s_n", "d_n")
+    )
+    return known.join(chosen, on=[*keys, "m_start"], how="left").with_columns(
+        location_name=pl.coalesce("h_name", "location_name"),
+        admin1=pl.coalesce("h_admin1", "admin1"),
+        latitude=pl.coalesce("h_lat", "latitude"),
+        longitude=pl.coalesce("h_lon", "longitude"),
+    )
+
+
+def _contained(known: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """A place the sentence says lies in a governorate ("al-Salehia village in the northern countryside
+    of Raqqa province") is in it throughout the document, whatever governorate the gazetteer's place of
+    that name is in; its coordinates are then the governorate's. Rif Dimashq places "of Damascus" are
+    left alone: the countryside surrounds the capital."""
+    ordered = known.sort([*keys, "m_start"])
+    same_sentence = (pl.col("doc_id").shift(-1) == pl.col("doc_id")) & (
+        pl.col("sentence_idx").shift(-1) == pl.col("sentence_idx")
+    )
+    nxt = ordered.with_columns(
+        pl.when(same_sentence).then(pl.col(c).shift(-1)).alias(n)
+        for c, n in [
+            ("m_start", "n_start"),
+            ("gov_admin1", "n_gov"),
+            ("gov_lat", "n_lat"),
+            ("gov_lon", "n_lon"),
+        ]
+    )
+    between = pl.col("sentence").str.slice(pl.col("m_end"), (pl.col("n_start") - pl.col("m_end")).clip(0))
+    contained = (
+        nxt.filter(
+            (pl.col("geo_precision") != 3)
+            & pl.col("gov_name").is_null()
+            & (pl.col("n_gov") != pl.col("admin1"))
+            & ~((pl.col("admin1") == "Rif Dimashq") & (pl.col("n_gov") == "Damascus"))
+        )
+        .filter(between.str.contains(_CONTAINED))
+        .select(*keys, "m_start", "key", "n_gov", "n_lat", "n_lon")
+    )
+    # the same name elsewhere in the document, in a sentence that names no other place, is that place too
+    per_name = contained.unique(["doc_id", "key"], keep="first").drop("sentence_idx", "m_start")
+    places_here = known.group_by(keys).agg(n_here=pl.len())
+    town = pl.col("n_gov").is_not_null() & (pl.col("is_said").fill_null(False) | (pl.col("n_here") == 1))
+    return (
+        known.join(per_name, on=["doc_id", "key"], how="left")
+        .join(contained.select(*keys, "m_start", is_said=pl.lit(True)), on=[*keys, "m_start"], how="left")
+        .join(places_here, on=keys, how="left")
+        .with_columns(
+            admin1=pl.when(town).then(pl.col("n_gov")).otherwise(pl.col("admin1")),
+            latitude=pl.when(town).then(pl.col("n_lat")).otherwise(pl.col("latitude")),
+            longitude=pl.when(town).then(pl.col("n_lon")).otherwise(pl.col("longitude")),
+            geo_precision=pl.when(town).then(pl.lit(3, dtype=pl.Int64)).otherwise(pl.col("geo_precision")),
+        )
+    )
 
 
 def find_places(sentences: pl.DataFrame) -> pl.DataFrame:
@@ -202,12 +318,12 @@ def find_places(sentences: pl.DataFrame) -> pl.DataFrame:
         .cast(pl.Int64),
     ).filter(
         pl.col("admin1").is_not_null()
-        # "Damascus regime forces", "recaptured by Damascus": the capital names the government
-        & ~pl.col("right").str.contains(
-            r"(?i)^(?-u:\s)*(?:'s(?-u:\s)+)?(?:regime|government|authorities|forces|troops)(?-u:\b)"
-        )
-        & ~pl.col("left").str.contains(r"(?i)(?-u:\b)by(?-u:\s)+$")
+        # "Damascus regime forces", "recaptured by Damascus", "its Damascus ally", "Damascus denied":
+        # the capital names the government
+        & ~pl.col("right").str.contains(_GOVERNMENT_RIGHT)
+        & ~pl.col("left").str.contains(r"(?i)(?:(?-u:\b)by|(?-u:\b)(?:Moscow|Tehran) and)(?-u:\s)+$")
     )
+    known = _contained(_resolve_homonyms(known, keys), keys)
     unknown = (
         find_spans(sentences, "sentence", _UNKNOWN_PLACE, keys)
         .with_columns(location_name=pl.col("match").str.replace(r"^(?-u:\w)+ of ", ""))

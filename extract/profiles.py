@@ -6,6 +6,18 @@ top-level figures are summed by group ("120 IS fighters and 60 mercenaries" = 18
 parts are never added to their totals. "people" counts as civilians unless its parts say
 otherwise. Children and women come from the parts of those totals, or else from the first
 figure of their own elsewhere in the article ("at least 11 children were among the dead").
+
+Women as an analyst counts them: "including five women" is five; "a woman and her two children"
+is one woman and two children; "a mother and her child" is one woman. A woman named as a part of
+another toll counts only when that toll is the principal's told again or in full (as large, and
+told for the same days); "in X warplanes also killed six civilians including a woman" further down
+is another strike. A woman tied to the toll only because the figures add up counts when she is told
+in the lead.
+
+The governorate is the one named in most lead sentences; a sentence telling a death toll (not a
+caption, not context) counts twice, and the place told with the principal toll ("kills 50 gunmen in
+Latakia") once more. Places of background
+sentences ("used the same weapons in Aleppo last year") count only when no other is named.
 """
 
 from __future__ import annotations
@@ -167,7 +179,32 @@ def doc_profiles(
     linked = (pl.col("parent_idx").is_null() | pl.col("is_part_marker")) & (
         pl.col("among_next") | pl.col("is_part_marker")
     )
-    elsewhere = deaths.filter(of_principal | linked)
+    # a woman named as a part ("including a woman") belongs to the principal incident when her toll
+    # is the principal's, a part of it, or a toll as large told for the same days (the same attack
+    # with another source's figures); a smaller toll further down ("in X warplanes also killed six
+    # civilians including a woman") or one of another day is another strike, and she died there
+    top_idx = top["idx"].implode()
+    p_date = principal.join(events.select(*KEYS, p_date="event_date"), on=KEYS).select("doc_id", "p_date")
+    own_tolls = (
+        deaths.join(events.select(*KEYS, "event_date"), on=KEYS, how="left")
+        .join(counts.select("doc_id", "civilians"), on="doc_id")
+        .join(p_date, on="doc_id", how="left")
+        .filter(
+            pl.col("parent_idx").is_in(top_idx)
+            | (
+                pl.col("parent_idx").is_null()
+                & (pl.col("count_best") >= pl.col("civilians"))
+                # the headline is dated by publication, the body by "on Wednesday": allow for the lag
+                & ((pl.col("event_date") - pl.col("p_date")).abs() <= pl.duration(days=2)).fill_null(True)
+            )
+        )
+    )
+    own_toll = pl.col("parent_idx").is_null() | pl.col("parent_idx").is_in(own_tolls["idx"].implode())
+    # a woman tied to the toll only because the figures add up ("six killed" ... "a woman was killed"
+    # ... "five killed") is counted when told in the lead; further down it is as often a coincidence
+    # or an incident of its own in a round-up
+    by_sum = of_principal & ~linked & (pl.col("sentence_idx") >= lead)
+    elsewhere = deaths.filter((of_principal & ~by_sum) | (linked & own_toll))
     first_children = (
         deaths.filter(
             of_principal | linked | (pl.col("parent_idx").is_null() & (pl.col("sentence_idx") < lead))
@@ -242,17 +279,50 @@ def doc_profiles(
         .join(air_on_rebels, on="doc_id", how="full", coalesce=True)
         .select("doc_id", actor1=pl.coalesce("claimed", "actor1", "by_air"))
     )
-    # where: the governorate named most often in the article, the principal sentence's first on a tie
-    named = places.filter(pl.col("admin1").is_not_null())
+    # where: the governorate named most often in the article, the principal sentence's first on a tie,
+    # never one named in a background sentence ("used the same weapons in Aleppo last year") unless
+    # no other is named
+    all_named = places.filter(pl.col("admin1").is_not_null())
+    named = all_named.join(sentence_facts.filter(pl.col("is_background")).select(KEYS), on=KEYS, how="anti")
     first = _first_by_sentence(named, "admin1", principal, lead).rename({"admin1": "first_admin1"})
+    # the place told with the principal toll (its first figure, one naming the victims before a bare
+    # "people"): the first named after it ("kill 50 gunmen in Lattakia"), else the last before it
+    toll = (
+        top.sort(pl.col("victim_group") == "people", "m_start")
+        .unique("doc_id", keep="first")
+        .select(
+            "doc_id",
+            p_idx="sentence_idx",
+            t_start="m_start",
+            t_end=pl.col("m_start") + pl.col("char_end") - pl.col("char_start"),
+        )
+    )
+    near = (
+        named.join(toll, on="doc_id")
+        .filter(pl.col("sentence_idx") == pl.col("p_idx"))
+        .with_columns(
+            gap=pl.when(pl.col("m_start") >= pl.col("t_end"))
+            .then(pl.col("m_start") - pl.col("t_end"))
+            # a place before the toll ranks behind every place after it
+            .otherwise(10_000 + pl.col("t_start") - pl.col("m_end"))
+        )
+        .filter(pl.col("gap") >= 0)
+        .sort("doc_id", "gap")
+        .unique("doc_id", keep="first")
+        .select("doc_id", near_admin1="admin1")
+    )
     admin1 = (
         named.join(principal.select("doc_id", p_idx="sentence_idx"), on="doc_id", how="left")
+        .join(near, on="doc_id", how="left")
+        .join(deaths.select(KEYS).unique().with_columns(toll=pl.lit(True)), on=KEYS, how="left")
         .filter((pl.col("sentence_idx") < lead) | (pl.col("sentence_idx") == pl.col("p_idx")))
         .group_by("doc_id", "admin1")
-        # sentences naming it; the principal sentence counts twice
+        # sentences naming it; one telling a death toll (the principal's among them) counts twice,
+        # and the place told with the principal toll once more
         .agg(
             n=pl.col("sentence_idx").n_unique()
-            + (pl.col("sentence_idx") == pl.col("p_idx")).any().cast(pl.UInt32),
+            + pl.col("sentence_idx").filter(pl.col("toll").fill_null(False)).n_unique()
+            + (pl.col("admin1") == pl.col("near_admin1")).any().cast(pl.UInt32),
             at=pl.col("sentence_idx").min(),
         )
         .join(first, on="doc_id", how="left")
@@ -263,8 +333,11 @@ def doc_profiles(
         .unique("doc_id", keep="first")
         .select("doc_id", "admin1")
     )
-    admin1 = admin1.join(first, on="doc_id", how="full", coalesce=True).select(
-        "doc_id", admin1=pl.coalesce("admin1", "first_admin1")
+    any_first = _first_by_sentence(all_named, "admin1", principal, lead).rename({"admin1": "any_admin1"})
+    admin1 = (
+        admin1.join(first, on="doc_id", how="full", coalesce=True)
+        .join(any_first, on="doc_id", how="full", coalesce=True)
+        .select("doc_id", admin1=pl.coalesce("admin1", "first_admin1", "any_admin1"))
     )
 
     return (

@@ -21,7 +21,7 @@ LON_RANGE = (35.6, 42.4)
 # Same canonical name used deliberately for places in two governorates (e.g. the
 # Midan quarter of Damascus and the Midan quarter of Aleppo). Rows sharing a name
 # may share spellings; any other cross-governorate overlap is an error.
-KNOWN_HOMONYMS = {"Khalidiyeh", "Midan", "Zahraa"}
+KNOWN_HOMONYMS = {"Khalidiyeh", "Midan", "Zahraa", "al-Mshayrfa"}
 
 # Strings that must never be a name or variant: they are ordinary English words or
 # bare Arabic particles that would match all over a news article.

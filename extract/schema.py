@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import polars as pl
 
-EXTRACTOR_VERSION = "0.1.0"
+# bumped whenever what the extractor reads changes: every document is extracted again
+EXTRACTOR_VERSION = "0.2.0"
 
 _SPAN = {
     "doc_id": pl.String,

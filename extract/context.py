@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from extract.groups import group_id, shift_in
 from extract.lexicon import ACTORS, ANAPHORIC_CLAIM, CLAIM_SOURCES, METHODS, REPORTING
 from extract.spans import find_each, find_spans
 
@@ -263,12 +264,13 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             .otherwise(2)
         )
         .sort([*keys, "m_start"])
+        .with_columns(_g=group_id(*keys))
     )
     # "the Syrian Democratic Forces (SDF)": an acronym in brackets restates the name before it
     restated = pl.col("left").str.contains(r"\((?-u:\s)*$") & (
-        pl.col("actor") == pl.col("actor").shift(1).over(keys)
+        pl.col("actor") == shift_in(pl.col("actor"), 1, "_g")
     )
     return mentions.with_columns(
-        role=pl.when(restated).then(pl.col("role").shift(1).over(keys)).otherwise(pl.col("role")),
+        role=pl.when(restated).then(shift_in(pl.col("role"), 1, "_g")).otherwise(pl.col("role")),
         after_from=pl.col("left").str.contains(r"(?i)(?-u:\b)(?:from|of)(?-u:\s)+(?:the(?-u:\s)+)?$"),
     ).select(*keys, "m_start", "m_end", "actor", "role", "after_from")

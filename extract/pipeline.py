@@ -284,7 +284,10 @@ def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
                 evidence="sentence",
                 extractor_version=pl.lit(EXTRACTOR_VERSION),
             )
-            .unique("change_id", keep="first")
+            # one row per span start: a gazetteer place ("Jisr al-Shughur") over an unknown name
+            # read at the same start ("Jisr"), then the longer; fixed so reruns agree
+            .sort(["change_id", pl.col("admin1").is_null(), "m_end"], descending=[False, False, True])
+            .unique("change_id", keep="first", maintain_order=True)
             .sort(["doc_id", "char_start"])
         )
     return {

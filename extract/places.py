@@ -337,6 +337,8 @@ def find_places(sentences: pl.DataFrame) -> pl.DataFrame:
             longitude=pl.lit(None, dtype=pl.Float64),
             geo_precision=pl.lit(None, dtype=pl.Int64),
         )
+        # "town of Jisr al Shughour": the gazetteer read the whole name where the pattern stopped short
+        .join(known.select(*keys, "m_start"), on=[*keys, "m_start"], how="anti")
     )
     cols = [*keys, "m_start", "m_end", "location_name", "admin1", "latitude", "longitude", "geo_precision"]
     return (

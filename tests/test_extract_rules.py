@@ -11,7 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extract import run_extraction
+from extract.places import find_places
 from extract.schema import TABLES
+from extract.spans import split_sentences
 
 
 def extract(
@@ -198,6 +200,16 @@ def test_territory_gain_with_counted_places_and_losing_side() -> None:
         25,
         "Idlib",
     )
+
+
+def test_known_place_is_not_read_again_as_an_unknown_name() -> None:
+    # "town of Jisr al Shughour": the unknown-name pattern stops at "Jisr", the gazetteer reads the
+    # whole name at the same start; only the known place is kept, in places and in territory
+    text = "Push\n\nInsurgents took the strategically located town of Jisr al Shughour in April."
+    out = extract(text)
+    assert out["territory"].select("place_name", "admin1").rows() == [("Jisr al-Shughur", "Idlib")]
+    sentences = split_sentences(pl.DataFrame({"doc_id": ["d"], "text": [text]}))
+    assert find_places(sentences)["location_name"].to_list() == ["Jisr al-Shughur"]
 
 
 def test_territory_area_and_attempts() -> None:

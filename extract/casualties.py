@@ -88,6 +88,8 @@ _NOT_A_VICTIM = (
     r"(?i)^(?-u:\s)*(?:-|–)?(?-u:\s)*(?:jets?|planes?|aircraft|zones?|areas?|held|controlled|positions?|groups?|"
     r"factions?|bases?|territory|strongholds?|lines?|brigades?|battalions?|held|enclaves?|-held|-controlled)(?-u:\b)"
 )
+_OTHER = r"(?i)(?-u:\b)(?:others?|another|more|further|additional)(?-u:\b)(?-u:\s)*"
+_MORE_THAN = r"(?i)(?-u:\b)more than(?-u:\b)"
 _DEAD_NOUN = r"(?i)(?-u:\b)(?:dead|deaths|bodies|lives|corpses|martyrs)$"
 
 
@@ -225,6 +227,9 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             & ~pl.col("right").str.contains(
                 r"(?i)^\W*(?:were |was |are )?(?:among|amongst) (?:them|whom|those)(?-u:\b)"
             ),
+            # "two other people", "another five", "a further 19": a figure told apart from the one before
+            told_apart=pl.col("match").str.replace_all(_MORE_THAN, "").str.contains(_OTHER)
+            | pl.col("left").str.contains(_OTHER + "$"),
             char_start=pl.col("s_start") + pl.col("m_start"),
             char_end=pl.col("s_start") + pl.col("m_end"),
         )
@@ -289,6 +294,7 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             "is_part_marker",
             "follows_and",
             "among_next",
+            "told_apart",
         )
         .sort([*keys, "char_start"])
         .with_columns(_g=group_id(*keys))
@@ -391,24 +397,41 @@ _CLASS = (
 
 def _link_sums(m: pl.DataFrame) -> pl.DataFrame:
     """Parts by arithmetic: consecutive top-level figures after a total (same outcome and victim class,
-    within the next eight) that add up exactly to it ("23 fighters were killed, 21 jihadists and two rebels")."""
+    within the next eight) that add up exactly to it ("23 fighters were killed, 21 jihadists and two rebels").
+    A part told again in the next sentence is a part once: it joins the total but adds nothing."""
     top = (
         m.filter(pl.col("parent_idx").is_null())
         .with_columns(cls=_CLASS)
-        .select("idx", "doc_id", "outcome", "cls", "count_best", "sentence_idx")
+        .select("idx", "doc_id", "outcome", "cls", "count_best", "sentence_idx", "victim_group", "told_apart")
     )
     top = (
         top.sort(["doc_id", "outcome", "cls", "idx"])
         .with_columns(_g=group_id("doc_id", "outcome", "cls"))
-        .with_columns(pos=rank_in("_g"))
+        .with_columns(
+            pos=rank_in("_g"),
+            # "two civilians were killed" then "the shells claimed the lives of two civilians"
+            restates=(
+                (pl.col("count_best") == shift_in(pl.col("count_best"), 1, "_g"))
+                & (pl.col("sentence_idx") - shift_in(pl.col("sentence_idx"), 1, "_g")).is_between(1, 2)
+                & (pl.col("victim_group") == shift_in(pl.col("victim_group"), 1, "_g"))
+                & ~pl.col("told_apart")
+            ).fill_null(False),
+        )
         .drop("_g")
     )
     pairs = (
         top.join(top, on=["doc_id", "outcome", "cls"], suffix="_p")
         .filter((pl.col("pos_p") > pl.col("pos")) & (pl.col("pos_p") <= pl.col("pos") + 8))
         .sort(["idx", "pos_p"])
-        .with_columns(_g=group_id("idx"))
-        .with_columns(running=cum_sum_in(pl.col("count_best_p"), "_g"), n=rank_in("_g") + 1)
+        # a total told again right after itself is no restated part: its breakdown follows it
+        .with_columns(restates_p=pl.col("restates_p") & (pl.col("pos_p") > pl.col("pos") + 1))
+        .with_columns(
+            _g=group_id("idx"), _add=pl.when(pl.col("restates_p")).then(0).otherwise(pl.col("count_best_p"))
+        )
+        .with_columns(
+            running=cum_sum_in(pl.col("_add"), "_g"),
+            n=cum_sum_in((~pl.col("restates_p")).cast(pl.Int64), "_g"),
+        )
     )
     closing = (
         pairs.filter((pl.col("running") == pl.col("count_best")) & (pl.col("n") >= 2))

@@ -219,9 +219,11 @@ METHODS: list[tuple[str, str]] = [
 VICTIM_NOUNS: list[tuple[str, str]] = [
     (
         "children",
-        r"children|child|kids|minors|infants?|bab(?:y|ies)|boys?|girls?|schoolchildren|toddlers?|teenagers?|students|pupils",
+        # a son or daughter is a child only when the text says so ("his two young daughters")
+        r"children|child|kids|minors|infants?|bab(?:y|ies)|boys?|girls?|schoolchildren|toddlers?|teenagers?|students|pupils|"
+        r"(?:young|little|small|infant|baby|teenage) (?:sons?|daughters?)",
     ),
-    ("women", r"women|woman|females|mothers?"),
+    ("women", r"women|woman|females|mothers?|wife|wives"),
     (
         "combatants",
         r"fighters|militants|soldiers|troops|forces|servicemen|personnel|officers|policemen|police(?:men)?|guards|jihadis|jihadists|rebels|insurgents|gunmen|terrorists|militiamen|extremists|mercenaries|combatants|operatives|recruits|elements|pilots?|commanders|leaders|troopers|paratroopers|conscripts|snipers|members of (?:the|a|an) (?:\S+ ){0,3}(?:forces|army|group|militia|militias|factions|brigade|battalion|front|movement)|(?:army|regime|government) members|soldier|fighter|militant|officer|commander|jihadist|rebel|terrorist|gunman|operative|extremist|insurgent|mercenary",

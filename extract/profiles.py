@@ -12,7 +12,7 @@ is one woman and two children; "a mother and her child" is one woman. A woman na
 another toll counts only when that toll is the principal's told again or in full (as large, and
 told for the same days); "in X warplanes also killed six civilians including a woman" further down
 is another strike. A woman tied to the toll only because the figures add up counts when she is told
-in the lead.
+in the lead. A child named as a part counts by the same rule, and also whenever told in the lead.
 
 The governorate is the one named in most lead sentences; a sentence telling a death toll (not a
 caption, not context) counts twice, and the place told with the principal toll ("kills 50 gunmen in
@@ -204,11 +204,12 @@ def doc_profiles(
     # ... "five killed") is counted when told in the lead; further down it is as often a coincidence
     # or an incident of its own in a round-up
     by_sum = of_principal & ~linked & (pl.col("sentence_idx") >= lead)
-    elsewhere = deaths.filter((of_principal & ~by_sum) | (linked & own_toll))
+    own_part = (of_principal & ~by_sum) | (linked & own_toll)
+    elsewhere = deaths.filter(own_part)
+    # children by the same reasoning, and also any told in the lead: a child is named there only
+    # when the principal incident killed one ("at least 30 children were among 39 people killed")
     first_children = (
-        deaths.filter(
-            of_principal | linked | (pl.col("parent_idx").is_null() & (pl.col("sentence_idx") < lead))
-        )
+        deaths.filter(own_part | (pl.col("sentence_idx") < lead))
         .filter(g == "children")
         .sort(["doc_id", "char_start"])
         .unique("doc_id", keep="first")

@@ -413,7 +413,10 @@ def write_extraction(
     con.begin()
     try:
         _register(con, "batch_ids", documents.select("doc_id"))
-        for table in EXTRACT_TABLES:
+        # A document has extract rows only along with its processed row (they are written and
+        # deleted together), so new documents (all of a first run) need no delete scans.
+        (n_seen,) = _scalars(con, "SELECT count(*) FROM extract.processed WHERE doc_id IN (SELECT doc_id FROM batch_ids)")
+        for table in EXTRACT_TABLES if n_seen else ():
             con.execute(
                 f"DELETE FROM {_qualified('extract', table)} WHERE doc_id IN (SELECT doc_id FROM batch_ids)"
             )

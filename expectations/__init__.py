@@ -9,7 +9,7 @@ Importing this package does not import Great Expectations (that takes seconds); 
 `validate` call does, and builds one ephemeral context that the process reuses.
 """
 
-from expectations.runner import SuiteOutcome, build_data_docs, validate
+from expectations.runner import SuiteOutcome, build_data_docs, validate, validate_batches, warm_up
 from expectations.suites import SUITES
 
-__all__ = ["SUITES", "SuiteOutcome", "build_data_docs", "validate"]
+__all__ = ["SUITES", "SuiteOutcome", "build_data_docs", "validate", "validate_batches", "warm_up"]

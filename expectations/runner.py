@@ -8,6 +8,7 @@ import os
 import re
 import threading
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,6 +75,15 @@ def _context() -> Any:
             _state["validations"] = {}
             _state["sites"] = {}
         return _state["context"]
+
+
+def warm_up() -> threading.Thread:
+    """Create the process's GX context in a background thread, so that the first check of a run
+    does not wait seconds for GX to import: the pipeline calls it when ingest starts. Checks wait
+    for it on the context's lock."""
+    thread = threading.Thread(target=_context, name="gx-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _validation_definition(suite_name: str) -> Any:
@@ -222,6 +232,26 @@ def validate(suite: str, frame: pd.DataFrame | pl.DataFrame) -> SuiteOutcome:
         evaluated=len(result.results),
         failed=sorted(failed),
         row_count=len(data),
+    )
+
+
+def validate_batches(suite: str, frames: Iterable[pd.DataFrame | pl.DataFrame]) -> SuiteOutcome:
+    """`validate` over a table given in batches (bounded memory): passes if every batch passes.
+
+    Each batch is one validation result. Row rules (types, sets, ranges, nulls) find what a
+    whole-table validation would; uniqueness is checked within each batch only. Across batches
+    it holds by construction or is a dbt test: raw.documents is upserted by doc_id and
+    deduplicated by content_sha256, and the marts' keys have dbt `unique` tests.
+    """
+    outcomes = [validate(suite, frame) for frame in frames]
+    if not outcomes:
+        raise ValueError(f"no batch to validate with suite {suite!r}")
+    return SuiteOutcome(
+        suite=suite,
+        success=all(o.success for o in outcomes),
+        evaluated=max(o.evaluated for o in outcomes),
+        failed=sorted({line for o in outcomes for line in o.failed}),
+        row_count=sum(o.row_count for o in outcomes),
     )
 
 

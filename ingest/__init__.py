@@ -7,6 +7,7 @@ Every input ends up in exactly one of the three tables:
     n_inputs == len(documents) + len(quarantine) + len(duplicates)
 """
 
-from ingest.api import FORMATS, IngestResult, iter_batches, read_source
+from ingest.api import FORMATS, IngestResult, iter_batches, read_batches, read_source
+from ingest.discover import Input, discover
 
-__all__ = ["FORMATS", "IngestResult", "iter_batches", "read_source"]
+__all__ = ["FORMATS", "IngestResult", "Input", "discover", "iter_batches", "read_batches", "read_source"]

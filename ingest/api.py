@@ -1,8 +1,8 @@
-"""`read_source` and `iter_batches`: walk a source, read every input, account for each one."""
+"""`read_source`, `iter_batches` and `read_batches`: walk a source, read every input, account for each one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,7 +11,7 @@ import polars as pl
 
 from ingest.assemble import Piece, finalize, problems_frame, raw_frame
 from ingest.dedup import deduplicate
-from ingest.discover import discover
+from ingest.discover import Input, discover
 from ingest.documents import read_document
 from ingest.files import Problem
 from ingest.records import read_records
@@ -39,7 +39,7 @@ def read_source(source: str | Path, fmt: str = "auto", *,
     in batches instead (their invalid UTF-8 then becomes U+FFFD rather than being repaired);
     JSON Lines and Parquet are always streamed (a JSON line over the limit is `too_large`).
     """
-    batches = list(iter_batches(source, fmt, max_file_bytes=max_file_bytes))
+    batches = list(iter_batches(source, fmt, max_file_bytes=max_file_bytes, dedupe=False))
     documents = pl.concat([b.documents for b in batches]) if batches else pl.DataFrame(schema=DOCUMENTS)
     kept, duplicates = deduplicate(documents)
     return IngestResult(
@@ -51,18 +51,25 @@ def read_source(source: str | Path, fmt: str = "auto", *,
 
 
 def iter_batches(source: str | Path, fmt: str = "auto", batch_size: int = 100_000, *,
-                 max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[IngestResult]:
+                 max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, dedupe: bool = True) -> Iterator[IngestResult]:
     """The same result as `read_source`, in batches of at most about `batch_size` inputs.
 
     Memory stays flat: large CSV/Parquet/JSON Lines files are read in slices. Each batch is
-    deduplicated within itself only; deduplicating across batches is the caller's job (e.g.
-    `ingest.dedup.deduplicate` on the concatenated documents, or an upsert keyed by doc_id).
+    deduplicated within itself only (not at all with `dedupe=False`); deduplicating across
+    batches is the caller's job (`ingest.dedup.deduplicate` with the documents kept so far as
+    `prior`, as the pipeline does, or on the concatenated documents).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    yield from read_batches(discover(Path(source), fmt), batch_size, max_file_bytes=max_file_bytes, dedupe=dedupe)
+
+
+def read_batches(inputs: Iterable[Input], batch_size: int = 100_000, *,
+                 max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, dedupe: bool = True) -> Iterator[IngestResult]:
+    """`iter_batches` over given inputs (from `discover`), e.g. only those that changed since a run."""
     rows: list[dict[str, Any]] = []
     pending = Piece()
-    for item in discover(Path(source), fmt):
+    for item in inputs:
         if item.fmt is None:
             pending.problems.append(Problem(item.relpath, item.reason or "unsupported_type", item.detail or ""))
             pending.n_inputs += 1
@@ -75,20 +82,20 @@ def iter_batches(source: str | Path, fmt: str = "auto", batch_size: int = 100_00
             pending.n_inputs += 1
         else:
             if pending.n_inputs:  # keep input order across batches: "first" matters to dedup
-                yield _result(Piece(raw_frame(rows), pending.problems, pending.n_inputs))
+                yield _result(Piece(raw_frame(rows), pending.problems, pending.n_inputs), dedupe)
                 rows, pending = [], Piece()
             for piece in read_records(item, max_file_bytes, batch_size):
-                yield _result(piece)
+                yield _result(piece, dedupe)
         if pending.n_inputs >= batch_size:
-            yield _result(Piece(raw_frame(rows), pending.problems, pending.n_inputs))
+            yield _result(Piece(raw_frame(rows), pending.problems, pending.n_inputs), dedupe)
             rows, pending = [], Piece()
     if pending.n_inputs:
-        yield _result(Piece(raw_frame(rows), pending.problems, pending.n_inputs))
+        yield _result(Piece(raw_frame(rows), pending.problems, pending.n_inputs), dedupe)
 
 
-def _result(piece: Piece) -> IngestResult:
+def _result(piece: Piece, dedupe: bool) -> IngestResult:
     documents, refused = finalize(piece.raw)
-    kept, duplicates = deduplicate(documents)
+    kept, duplicates = deduplicate(documents) if dedupe else (documents, pl.DataFrame(schema=DUPLICATES))
     quarantine = pl.concat([problems_frame(piece.problems), refused]) if piece.problems else refused
     result = IngestResult(kept, quarantine, duplicates.cast(DUPLICATES), piece.n_inputs)  # type: ignore[arg-type]
     assert result.n_inputs == kept.height + quarantine.height + duplicates.height, "ingest lost an input"

@@ -19,7 +19,7 @@ MAX_MESSAGE = 300  # characters of an error shown; the log file has the rest
 
 # Materialization metadata worth a mention, per asset.
 _SHOWN_METADATA = {
-    "raw/documents": ("inputs", "ingested", "new", "changed"),
+    "raw/documents": ("inputs", "ingested", "new", "changed", "files_skipped"),
     "raw/quarantine": ("quarantined",),
     "raw/duplicates": ("duplicates",),
     "published_warehouse": ("path",),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource
@@ -37,5 +39,17 @@ def settings_from_env() -> SitrepSettings:
     )
 
 
+class SitrepDbtCliResource(DbtCliResource):
+    """dbt CLI without the in-process dbt adapter dagster-dbt sets up before every command.
+
+    That handle (dbt-core imported and configured in the pipeline's process, ~2-4 s a run) only
+    serves `fetch_column_metadata` / `fetch_row_counts`, which Sitrep does not use; dbt itself
+    runs in its subprocess as before.
+    """
+
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> Any:
+        return None
+
+
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=DBT_PROJECT)
+    return SitrepDbtCliResource(project_dir=DBT_PROJECT)

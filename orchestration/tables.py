@@ -16,12 +16,13 @@ Incremental rules:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from extract.schema import EXTRACTOR_VERSION, TABLES
 from ingest.schema import DOCUMENTS, DUPLICATES, QUARANTINE
@@ -44,6 +45,24 @@ RAW_TABLES: dict[str, dict[str, pl.DataType]] = {
         "n_duplicates": pl.Int64,
         "n_new": pl.Int64,
         "n_changed": pl.Int64,
+        # Files read, and files skipped as unchanged (their inputs are counted from `source_files`).
+        "n_files_read": pl.Int64,
+        "n_files_skipped": pl.Int64,
+    },
+    # One row per source file last read: its fingerprint (a run skips the file while size and
+    # mtime_ns stay the same) and how its inputs were accounted for.
+    "source_files": {
+        "source": pl.String,
+        "format": pl.String,
+        "relpath": pl.String,
+        "size": pl.Int64,
+        "mtime_ns": pl.Int64,
+        "n_inputs": pl.Int64,
+        "n_documents": pl.Int64,
+        "n_quarantined": pl.Int64,
+        "n_duplicates": pl.Int64,
+        "run_id": pl.String,
+        "read_at": TIMESTAMP,
     },
 }
 
@@ -164,6 +183,8 @@ class IngestCounts:
     n_new: int
     n_changed: int
     n_removed: int
+    n_files_read: int = 0
+    n_files_skipped: int = 0
 
 
 def write_ingest(
@@ -177,8 +198,36 @@ def write_ingest(
     quarantine: pl.DataFrame,
     duplicates: pl.DataFrame,
 ) -> IngestCounts:
-    """Upsert one ingest result into `raw.*` and record its accounting in `raw.ingest_runs`."""
+    """Upsert one whole ingest result into `raw.*` and record its accounting in `raw.ingest_runs`."""
     stamp = now()
+    n_new, n_changed, n_removed = write_ingest_batch(
+        con, stamp=stamp, documents=documents, quarantine=quarantine, duplicates=duplicates
+    )
+    counts = IngestCounts(
+        n_inputs=n_inputs,
+        n_documents=documents.height,
+        n_quarantined=quarantine.height,
+        n_duplicates=duplicates.height,
+        n_new=n_new,
+        n_changed=n_changed,
+        n_removed=n_removed,
+    )
+    record_ingest_run(con, run_id=run_id, source=source, fmt=fmt, stamp=stamp, counts=counts)
+    return counts
+
+
+def write_ingest_batch(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    stamp: datetime,
+    documents: pl.DataFrame,
+    quarantine: pl.DataFrame,
+    duplicates: pl.DataFrame,
+) -> tuple[int, int, int]:
+    """Upsert one batch of an ingest run (all stamped `stamp`) in one transaction.
+
+    Returns (new, changed, removed) documents.
+    """
     docs = conform(documents, DOCUMENTS, "ingest documents")
     quar = conform(quarantine, QUARANTINE, "ingest quarantine")
     dups = conform(duplicates, DUPLICATES, "ingest duplicates")
@@ -214,8 +263,8 @@ def write_ingest(
             "DELETE FROM raw.documents WHERE doc_id NOT IN (SELECT doc_id FROM incoming_docs) "
             "AND source_ref IN (SELECT source_ref FROM batch_quar UNION SELECT source_ref FROM batch_dups)",
         )
-        # Only rows that differ are rewritten: a daily run over a growing folder re-reads every
-        # document but must not rewrite the unchanged ones.
+        # Only rows that differ are rewritten: a run that re-reads a file must not rewrite its
+        # unchanged documents.
         differs = " OR ".join(
             f"d.{_ident(c)} IS DISTINCT FROM i.{_ident(c)}" for c in DOCUMENTS if c not in ("doc_id", "text")
         )
@@ -244,39 +293,46 @@ def write_ingest(
         con.execute("DELETE FROM raw.duplicates WHERE source_ref IN (SELECT source_ref FROM batch_refs)")
         con.execute("INSERT INTO raw.quarantine BY NAME SELECT * FROM incoming_quar")
         con.execute("INSERT INTO raw.duplicates BY NAME SELECT * FROM incoming_dups")
-
-        counts = IngestCounts(
-            n_inputs=n_inputs,
-            n_documents=docs.height,
-            n_quarantined=quar.height,
-            n_duplicates=dups.height,
-            n_new=int(n_new),
-            n_changed=int(n_changed),
-            n_removed=int(n_removed),
-        )
-        con.execute("DELETE FROM raw.ingest_runs WHERE run_id = ?", [run_id])
-        con.execute(
-            "INSERT INTO raw.ingest_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                run_id,
-                source,
-                fmt,
-                stamp,
-                n_inputs,
-                counts.n_documents,
-                counts.n_quarantined,
-                counts.n_duplicates,
-                counts.n_new,
-                counts.n_changed,
-            ],
-        )
         for name in ("batch_docs", "batch_quar", "batch_dups", "batch_refs"):
             con.unregister(name)
+        for name in ("incoming_docs", "changed_docs", "incoming_quar", "incoming_dups"):
+            con.execute(f"DROP TABLE {_ident(name)}")  # temp copies of the batch's texts
         con.commit()
     except BaseException:
         con.rollback()
         raise
-    return counts
+    return int(n_new), int(n_changed), int(n_removed)
+
+
+def record_ingest_run(
+    con: duckdb.DuckDBPyConnection, *, run_id: str, source: str, fmt: str, stamp: datetime, counts: IngestCounts
+) -> None:
+    """The run's accounting row in `raw.ingest_runs` (what the `ingest_accounting` check reads)."""
+    values = {
+        "run_id": run_id,
+        "source": source,
+        "format": fmt,
+        "ingested_at": stamp,
+        "n_inputs": counts.n_inputs,
+        "n_documents": counts.n_documents,
+        "n_quarantined": counts.n_quarantined,
+        "n_duplicates": counts.n_duplicates,
+        "n_new": counts.n_new,
+        "n_changed": counts.n_changed,
+        "n_files_read": counts.n_files_read,
+        "n_files_skipped": counts.n_files_skipped,
+    }
+    assert list(values) == list(RAW_TABLES["ingest_runs"]), "raw.ingest_runs columns"
+    con.begin()
+    try:
+        con.execute("DELETE FROM raw.ingest_runs WHERE run_id = ?", [run_id])
+        con.execute(
+            f"INSERT INTO raw.ingest_runs VALUES ({', '.join('?' for _ in values)})", list(values.values())
+        )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def ingest_run(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, object] | None:
@@ -293,15 +349,26 @@ def latest_ingest_run(con: duckdb.DuckDBPyConnection) -> dict[str, object] | Non
 # -- extract -----------------------------------------------------------------------------------
 
 
-def pending_documents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Documents not yet extracted with this EXTRACTOR_VERSION at their current text, by doc_id."""
+def pending_batches(con: duckdb.DuckDBPyConnection, batch_size: int) -> Iterator[pl.DataFrame]:
+    """Documents not yet extracted with this EXTRACTOR_VERSION at their current text, in batches.
+
+    Streamed from a cursor of its own, so only one batch is in memory and `con` stays free to
+    write each batch's extraction meanwhile (the cursor reads the snapshot it started with).
+    """
     cols = ", ".join(f"d.{_ident(c)}" for c in DOCUMENTS)
-    return con.sql(
-        f"SELECT {cols} FROM raw.documents d LEFT JOIN extract.processed p "
-        "ON p.doc_id = d.doc_id AND p.content_sha256 = d.content_sha256 AND p.extractor_version = ? "
-        "WHERE p.doc_id IS NULL ORDER BY d.doc_id",
-        params=[EXTRACTOR_VERSION],
-    ).pl()
+    reader = con.cursor()
+    try:
+        stream = reader.sql(
+            f"SELECT {cols} FROM raw.documents d LEFT JOIN extract.processed p "
+            "ON p.doc_id = d.doc_id AND p.content_sha256 = d.content_sha256 AND p.extractor_version = ? "
+            "WHERE p.doc_id IS NULL",
+            params=[EXTRACTOR_VERSION],
+        ).to_arrow_reader(batch_size)
+        for batch in stream:
+            if batch.num_rows:
+                yield pl.from_arrow(batch)  # type: ignore[misc]
+    finally:
+        reader.close()
 
 
 def remove_orphans(con: duckdb.DuckDBPyConnection) -> int:
@@ -346,7 +413,10 @@ def write_extraction(
     con.begin()
     try:
         _register(con, "batch_ids", documents.select("doc_id"))
-        for table in EXTRACT_TABLES:
+        # A document has extract rows only along with its processed row (they are written and
+        # deleted together), so new documents (all of a first run) need no delete scans.
+        (n_seen,) = _scalars(con, "SELECT count(*) FROM extract.processed WHERE doc_id IN (SELECT doc_id FROM batch_ids)")
+        for table in EXTRACT_TABLES if n_seen else ():
             con.execute(
                 f"DELETE FROM {_qualified('extract', table)} WHERE doc_id IN (SELECT doc_id FROM batch_ids)"
             )
@@ -364,22 +434,32 @@ def write_extraction(
 
 
 def rows_of_run(
-    con: duckdb.DuckDBPyConnection, schema: str, table: str, run_id: str, limit_full: int
-) -> tuple[pl.DataFrame, str]:
-    """Rows a check should validate: the whole table when small, else the rows `run_id` wrote."""
-    if count_rows(con, schema, table) <= limit_full:
-        return table_frame(con, schema, table), "all rows"
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, run_id: str, limit_full: int, batch_size: int
+) -> tuple[Iterator[pl.DataFrame], str]:
+    """Rows a check should validate, in frames of at most `batch_size` rows, and what they are:
+    the whole table when it has at most `limit_full` rows, else the rows `run_id` wrote."""
     target = _qualified(schema, table)
-    if schema in ("extract", "marts"):  # marts: the facts of the documents this run extracted
-        frame = con.sql(
-            f"SELECT * FROM {target} WHERE doc_id IN (SELECT doc_id FROM extract.processed WHERE run_id = ?)",
-            params=[run_id],
-        ).pl()
+    if count_rows(con, schema, table) <= limit_full:
+        sql, params, scope = f"SELECT * FROM {target}", [], "all rows"
+    elif schema in ("extract", "marts"):  # marts: the facts of the documents this run extracted
+        sql = f"SELECT * FROM {target} WHERE doc_id IN (SELECT doc_id FROM extract.processed WHERE run_id = ?)"
+        params, scope = [run_id], "rows written by this run"
     else:
         stamp_col = "ingested_at" if table == "documents" else "seen_at"
-        frame = con.sql(
+        sql = (
             f"SELECT * FROM {target} WHERE {_ident(stamp_col)} = "
-            "(SELECT ingested_at FROM raw.ingest_runs WHERE run_id = ?)",
-            params=[run_id],
-        ).pl()
-    return frame, "rows written by this run"
+            "(SELECT ingested_at FROM raw.ingest_runs WHERE run_id = ?)"
+        )
+        params, scope = [run_id], "rows written by this run"
+    return _frames(con.sql(sql, params=params).to_arrow_reader(batch_size)), scope
+
+
+def _frames(reader: pa.RecordBatchReader) -> Iterator[pl.DataFrame]:
+    """The reader's batches as frames; one empty frame (with the columns) when it has no rows."""
+    empty = True
+    for batch in reader:
+        if batch.num_rows:
+            empty = False
+            yield pl.from_arrow(batch)  # type: ignore[misc]
+    if empty:
+        yield pl.from_arrow(reader.schema.empty_table())  # type: ignore[misc]

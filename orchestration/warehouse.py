@@ -35,6 +35,10 @@ from pathlib import Path
 import duckdb
 
 LOCK_WAIT_SECONDS = 3600.0
+# DuckDB's buffer pool defaults to 80 % of RAM and keeps what it wrote cached up to that; the
+# pipeline streams its batches, so a fixed cap keeps its memory flat (DuckDB spills to disk past
+# it). dbt's connection has its own cap in dbt_project/profiles.yml.
+DUCKDB_CONFIG = {"memory_limit": "1GB"}
 
 # Locks this process holds, by build file: {path: open lock file}.
 _held_locks: dict[Path, int] = {}
@@ -94,7 +98,7 @@ class Warehouse:
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection to the build file, closed on exit (DuckDB's file lock with it)."""
-        con = duckdb.connect(str(self.build))
+        con = duckdb.connect(str(self.build), config=DUCKDB_CONFIG)
         try:
             yield con
         finally:
@@ -105,7 +109,7 @@ class Warehouse:
         """A read-only connection to the build file (checks read it; they never create it)."""
         if not self.build.exists():
             raise FileNotFoundError(f"no build file {self.build}: run the assets that write it first")
-        con = duckdb.connect(str(self.build), read_only=True)
+        con = duckdb.connect(str(self.build), read_only=True, config=DUCKDB_CONFIG)
         try:
             yield con
         finally:

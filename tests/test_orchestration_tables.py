@@ -43,14 +43,18 @@ def _ingest(con, run_id: str, docs: list[dict], quarantine: list[dict] = (), dup
     )
 
 
-def _extract_all(con, run_id: str) -> list[str]:
-    pending = tables.pending_documents(con)
-    out = {name: empty(name) for name in TABLES}
-    out["doc_profiles"] = pl.DataFrame(
-        [{"doc_id": d, "extractor_version": "test"} for d in pending["doc_id"]], schema=TABLES["doc_profiles"]
-    )
-    tables.write_extraction(con, run_id=run_id, documents=pending, tables=out)
-    return sorted(pending["doc_id"])
+def _extract_all(con, run_id: str, batch_size: int = 2) -> list[str]:
+    done: list[str] = []
+    for pending in tables.pending_batches(con, batch_size):
+        assert pending.height <= batch_size
+        out = {name: empty(name) for name in TABLES}
+        out["doc_profiles"] = pl.DataFrame(
+            [{"doc_id": d, "extractor_version": "test"} for d in pending["doc_id"]], schema=TABLES["doc_profiles"]
+        )
+        tables.write_extraction(con, run_id=run_id, documents=pending, tables=out)
+        done += pending["doc_id"].to_list()
+    assert len(done) == len(set(done)), "a document was extracted twice in one run"
+    return sorted(done)
 
 
 @pytest.fixture

@@ -115,3 +115,30 @@
         comment on table {{ this }} is '{{ mart_fingerprint() }}'
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- dbt's hook for the `where` of data tests, overridden: a test of a staging or intermediate
+    view whose model has `meta: {run_scoped_tests: true}` (dbt_project.yml) looks only at the
+    documents processed in this run. Those views are recomputed by every test query, so whole-
+    table tests would cost what the warehouse costs on every run; the unchanged documents were
+    tested when they were processed, and the marts' own tests (tables) still cover every row.
+    Without the pipeline's bookkeeping tables (a hand-made fixture) tests see every row. -#}
+{% macro get_where_subquery(relation) -%}
+    {%- set where = config.get('where') -%}
+    {%- set attached = graph.nodes.get(model.attached_node) if execute and model.attached_node else none -%}
+    {%- set scoped = attached is not none
+        and attached.config.meta.get('run_scoped_tests', false)
+        and adapter.get_relation(database=relation.database, schema='extract', identifier='processed') is not none
+        and adapter.get_relation(database=relation.database, schema='raw', identifier='ingest_runs') is not none -%}
+    {%- set conditions = [] -%}
+    {%- if where -%}{%- do conditions.append('(' ~ where ~ ')') -%}{%- endif -%}
+    {%- if scoped -%}{%- do conditions.append('doc_id in (' ~ docs_processed_this_run() ~ ')') -%}{%- endif -%}
+    {%- if conditions -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ conditions | join(' and ') }}) dbt_subquery
+        {%- endset -%}
+        {{ return(filtered) }}
+    {%- else -%}
+        {{ return(relation) }}
+    {%- endif -%}
+{%- endmacro %}

@@ -13,8 +13,9 @@ from orchestration.runs import POOL, run_key
 
 EXTRACT_KEYS = {name: AssetKey(["extract", name]) for name in TABLES}
 
-# Documents handed to the extractor at once: bounds memory (about 1 GB at FA-KES sizes), and each
-# batch commits on its own. Large, because each extractor call has a fixed cost of ~0.1 s.
+# Documents handed to the extractor at once, streamed from DuckDB (tables.pending_batches): bounds
+# memory (about 1 GB at FA-KES sizes), and each batch commits on its own. Large, because each
+# extractor call has a fixed cost of ~0.1 s.
 BATCH_SIZE = 20_000
 
 _DESCRIPTIONS = {
@@ -45,10 +46,10 @@ def extract_tables(context: AssetExecutionContext, sitrep: SitrepSettings) -> It
     with warehouse.connect() as con:
         tables.ensure_schema(con)
         n_orphans = tables.remove_orphans(con)
-        pending = tables.pending_documents(con)
-        context.log.info(f"{pending.height} documents to extract with extractor {EXTRACTOR_VERSION}")
-        for offset in range(0, pending.height, BATCH_SIZE):
-            batch = pending.slice(offset, BATCH_SIZE)
+        n_extracted = 0
+        for batch in tables.pending_batches(con, BATCH_SIZE):
+            n_extracted += batch.height
+            context.log.info(f"extracting {batch.height} documents with extractor {EXTRACTOR_VERSION}")
             out = extract.run_extraction(batch)
             for table, n in tables.write_extraction(
                 con, run_id=context.run.run_id, documents=batch, tables=out
@@ -61,7 +62,7 @@ def extract_tables(context: AssetExecutionContext, sitrep: SitrepSettings) -> It
         yield MaterializeResult(
             asset_key=key,
             metadata={
-                "documents_extracted": pending.height,
+                "documents_extracted": n_extracted,
                 "documents_removed": n_orphans,
                 "rows_written": written[name],
                 "dagster/row_count": totals[name],

@@ -1,11 +1,12 @@
-"""Group `ingest`: read the source into `raw.documents`, `raw.quarantine`, `raw.duplicates`."""
+"""Group `ingest`: read the source's new and changed files (`orchestration.sources`) into
+`raw.documents`, `raw.quarantine`, `raw.duplicates`."""
 
 from collections.abc import Iterator
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 
-import ingest
-from orchestration import tables
+import expectations
+from orchestration import sources, tables
 from orchestration.resources import SitrepSettings
 from orchestration.runs import POOL, run_key
 
@@ -29,22 +30,15 @@ _DESCRIPTIONS = {
     pool=POOL,
 )
 def raw_tables(context: AssetExecutionContext, sitrep: SitrepSettings) -> Iterator[MaterializeResult]:
+    expectations.warm_up()  # the checks that follow need GX, whose import takes seconds
     warehouse = sitrep.warehouse_files()
     began = warehouse.begin(run_key(context))
     context.log.info(f"build file {warehouse.build}: {began}")
 
-    result = ingest.read_source(sitrep.source_path, fmt=sitrep.format)
     with warehouse.connect() as con:
         tables.ensure_schema(con)
-        counts = tables.write_ingest(
-            con,
-            run_id=context.run.run_id,
-            source=str(sitrep.source_path),
-            fmt=sitrep.format,
-            n_inputs=result.n_inputs,
-            documents=result.documents,
-            quarantine=result.quarantine,
-            duplicates=result.duplicates,
+        counts = sources.ingest_source(
+            con, run_id=context.run.run_id, source=sitrep.source_path, fmt=sitrep.format
         )
         totals = {key: tables.count_rows(con, *key.path) for key in RAW_KEYS}
 
@@ -56,6 +50,8 @@ def raw_tables(context: AssetExecutionContext, sitrep: SitrepSettings) -> Iterat
             "new": counts.n_new,
             "changed": counts.n_changed,
             "removed": counts.n_removed,
+            "files_read": counts.n_files_read,
+            "files_skipped": counts.n_files_skipped,
             "dagster/row_count": totals[RAW_DOCUMENTS],
             "source": str(sitrep.source_path),
             "format": sitrep.format,

@@ -78,9 +78,9 @@ def finalize(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .otherwise(pl.concat_str(pl.col("title"), pl.lit("\n\n"), pl.col("body")))
     )
     is_record = pl.col("format").is_in(RECORD_FORMATS)
-    frame = frame.with_columns(
+    frame = frame.with_columns(_not_english=not_english(frame.get_column("text"))).with_columns(
         reason=pl.when(pl.col("body") == "").then(pl.lit("empty"))
-        .when(not_english(pl.col("text"))).then(pl.lit("not_english")),
+        .when(pl.col("_not_english")).then(pl.lit("not_english")),
     ).with_columns(
         detail=pl.when(pl.col("reason") == "empty").then(
             pl.when(is_record).then(pl.format("Record {} has no text in its text column.", "source_ref"))

@@ -36,16 +36,21 @@ def _words_re(words: tuple[str, ...]) -> str:
     return r"(?i)\b(?:" + "|".join(words) + r")\b"
 
 
-def not_english(texts: pl.Expr) -> pl.Expr:
-    """Boolean expression: True where the text is not English by the rules above."""
-    texts = texts.str.slice(0, SAMPLE_CHARS)
-    # Counted without one regex match per letter (the slow way): letters as the length of the
-    # text without its non-letters, ASCII letters as letters less the (rare) other ones.
-    letters = texts.str.replace_all(r"\P{L}+", "").str.len_chars()
-    ascii_letters = letters - texts.str.count_matches(r"[\p{L}--[A-Za-z]]")
-    words = texts.str.count_matches(r"\p{L}+")
-    english = texts.str.count_matches(_words_re(_ENGLISH))
-    foreign = texts.str.count_matches(_words_re(_FOREIGN))
+def not_english(texts: pl.Series) -> pl.Series:
+    """Boolean Series: True where the text is not English by the rules above."""
+    # Each count is a column of its own, computed once (and in parallel): eager polars does not
+    # share repeated subexpressions. Letters are counted without one regex match per letter: the
+    # length of the text without its non-letters; ASCII letters are letters less the (rare) others.
+    sample = pl.col("t").str.slice(0, SAMPLE_CHARS)
+    counts = pl.DataFrame({"t": texts}).with_columns(
+        letters=sample.str.replace_all(r"\P{L}+", "").str.len_chars(),
+        other_letters=sample.str.count_matches(r"[\p{L}--[A-Za-z]]"),
+        words=sample.str.count_matches(r"\p{L}+"),
+        english=sample.str.count_matches(_words_re(_ENGLISH)),
+        foreign=sample.str.count_matches(_words_re(_FOREIGN)),
+    )
+    letters, words, english, foreign = pl.col("letters"), pl.col("words"), pl.col("english"), pl.col("foreign")
+    ascii_letters = letters - pl.col("other_letters")
     foreign_script = (letters > 0) & (ascii_letters < letters * MIN_ASCII_LETTER_SHARE)
     foreign_words = (words >= MIN_WORDS) & ((english < foreign) | (english < words * MIN_STOPWORD_SHARE))
-    return foreign_script | foreign_words
+    return counts.select((foreign_script | foreign_words).alias(texts.name)).to_series()

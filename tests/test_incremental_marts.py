@@ -32,9 +32,13 @@ NEW_ARTICLE = (
 )
 
 
-def _rows(warehouse: Path, mart: str) -> dict[int, tuple]:
-    """rowid -> row of a mart."""
-    return {r[0]: r[1:] for r in query(warehouse, f"SELECT rowid, * FROM marts.{mart}")}
+# The intermediate tables are updated by document too (a view was recomputed whole by every query).
+INCREMENTAL_INTERMEDIATE = ["int_casualties_linked", "int_claims", "int_incidents"]
+
+
+def _rows(warehouse: Path, mart: str, schema: str = "marts") -> dict[int, tuple]:
+    """rowid -> row of a mart (or of another schema's table)."""
+    return {r[0]: r[1:] for r in query(warehouse, f"SELECT rowid, * FROM {schema}.{mart}")}
 
 
 def _doc_ids(warehouse: Path, mart: str) -> list[str]:
@@ -52,6 +56,7 @@ def test_a_new_document_adds_its_rows_and_leaves_every_other_row_in_place(
     assert seeds_run.exit_code == 0, seeds_run.output
     published = copy_published(seeds_run.warehouse, tmp_path / "wh")
     before = {mart: _rows(published, mart) for mart in INCREMENTAL_MARTS}
+    before_int = {m: _rows(published, m, "intermediate") for m in INCREMENTAL_INTERMEDIATE}
     fingerprints = _fingerprints(published)
     assert set(fingerprints) == set(INCREMENTAL_MARTS) and all(fingerprints.values()), fingerprints
 
@@ -71,6 +76,13 @@ def test_a_new_document_adds_its_rows_and_leaves_every_other_row_in_place(
             assert {row[doc_col] for row in added.values()} <= {"zz_new_douma.txt"}, mart
         else:
             assert not added, mart
+
+    for model in INCREMENTAL_INTERMEDIATE:
+        after = _rows(published, model, "intermediate")
+        assert {rowid: after.get(rowid) for rowid in before_int[model]} == before_int[model], model
+        doc_col = [c[0] for c in query(published, f"DESCRIBE intermediate.{model}")].index("doc_id")
+        added = {row[doc_col] for rowid, row in after.items() if rowid not in before_int[model]}
+        assert added == {"zz_new_douma.txt"}, model
 
     assert "zz_new_douma.txt" in _doc_ids(published, "documents")
     assert query(

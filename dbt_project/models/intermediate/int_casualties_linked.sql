@@ -1,3 +1,15 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='doc_id',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_reprocessed_docs() }}",
+    post_hook="{{ store_mart_fingerprint() }}",
+) }}
+
+{#- A table updated by document like the marts (macros/incremental_marts.sql): a view here was
+    recomputed whole by every mart and test reading it, which ran out of memory at 1M articles. -#}
+
 {#
   Casualty figures joined to the figure they are part of (if any), to the top-level figure
   at the root of that chain, and to their incident.
@@ -8,11 +20,11 @@
 #}
 
 with recursive casualties as (
-    select * from {{ ref('stg_casualties') }}
+    select * from {{ ref('stg_casualties') }}{% if mart_is_current() %} where doc_id in ({{ docs_processed_this_run() }}){% endif %}
 ),
 
 incidents as (
-    select * from {{ ref('stg_events') }}
+    select * from {{ ref('stg_events') }}{% if mart_is_current() %} where doc_id in ({{ docs_processed_this_run() }}){% endif %}
 ),
 
 -- walk parent links up to the top-level figure (depth-capped so a bad cycle cannot loop)

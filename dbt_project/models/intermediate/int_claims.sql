@@ -1,3 +1,15 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='doc_id',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_reprocessed_docs() }}",
+    post_hook="{{ store_mart_fingerprint() }}",
+) }}
+
+{#- A table updated by document like the marts (macros/incremental_marts.sql): a view here was
+    recomputed whole by every mart and test reading it, which ran out of memory at 1M articles. -#}
+
 {#
   Casualty figures per incident and per claim source, from top-level rows only (parts are
   never added). When two sources give different figures for the same incident
@@ -18,6 +30,7 @@ with top_level as (
     where not is_part
       and incident_id is not null
       and count_for_totals is not null
+      {% if mart_is_current() %}and doc_id in ({{ docs_processed_this_run() }}){% endif %}
 ),
 
 per_group as (
@@ -47,7 +60,7 @@ per_outcome as (
 ),
 
 incidents as (
-    select incident_id, doc_id from {{ ref('stg_events') }}
+    select incident_id, doc_id from {{ ref('stg_events') }}{% if mart_is_current() %} where doc_id in ({{ docs_processed_this_run() }}){% endif %}
 ),
 
 per_claim as (

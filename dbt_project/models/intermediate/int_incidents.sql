@@ -1,3 +1,15 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='doc_id',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ delete_reprocessed_docs() }}",
+    post_hook="{{ store_mart_fingerprint() }}",
+) }}
+
+{#- A table updated by document like the marts (macros/incremental_marts.sql): a view here was
+    recomputed whole by every mart and test reading it, which ran out of memory at 1M articles. -#}
+
 {#
   Events enriched with their casualty figures. Totals come from `int_claims` (top-level
   rows only, per claim source); when sources disagree the incident's total is the
@@ -5,11 +17,11 @@
 #}
 
 with events as (
-    select * from {{ ref('stg_events') }}
+    select * from {{ ref('stg_events') }}{% if mart_is_current() %} where doc_id in ({{ docs_processed_this_run() }}){% endif %}
 ),
 
 claims as (
-    select * from {{ ref('int_claims') }}
+    select * from {{ ref('int_claims') }}{% if mart_is_current() %} where doc_id in ({{ docs_processed_this_run() }}){% endif %}
 ),
 
 casualty_rows as (
@@ -19,6 +31,7 @@ casualty_rows as (
         count(*) filter (where is_part)         as n_part_rows
     from {{ ref('int_casualties_linked') }}
     where incident_id is not null
+    {% if mart_is_current() %}and doc_id in ({{ docs_processed_this_run() }}){% endif %}
     group by incident_id
 ),
 

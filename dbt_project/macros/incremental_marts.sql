@@ -72,6 +72,13 @@
 {%- endmacro %}
 
 
+{#- `where doc_id in (...)` (or `and ...`) limiting a document-keyed model to this run's documents
+    when it builds incrementally; nothing on a full build. -#}
+{% macro only_this_run(keyword='where') -%}
+    {%- if mart_is_current() %} {{ keyword }} doc_id in ({{ docs_processed_this_run() }}){% endif -%}
+{%- endmacro %}
+
+
 {#- The mart recreated empty, with the columns of its contract. -#}
 {% macro _recreate_empty_mart() -%}
     {%- set columns = [] -%}

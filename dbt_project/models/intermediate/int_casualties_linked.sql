@@ -1,14 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='doc_id',
-    on_schema_change='append_new_columns',
-    pre_hook="{{ delete_reprocessed_docs() }}",
-    post_hook="{{ store_mart_fingerprint() }}",
-) }}
-
-{#- A table updated by document like the marts (macros/incremental_marts.sql): a view here was
-    recomputed whole by every mart and test reading it, which ran out of memory at 1M articles. -#}
+{#- Incremental by document (config in dbt_project.yml; macros/incremental_marts.sql). -#}
 
 {#
   Casualty figures joined to the figure they are part of (if any), to the top-level figure
@@ -20,11 +10,11 @@
 #}
 
 with recursive casualties as (
-    select * from {{ ref('stg_casualties') }}{% if mart_is_current() %} where doc_id in ({{ docs_processed_this_run() }}){% endif %}
+    select * from {{ ref('stg_casualties') }}{{ only_this_run() }}
 ),
 
 incidents as (
-    select * from {{ ref('stg_events') }}{% if mart_is_current() %} where doc_id in ({{ docs_processed_this_run() }}){% endif %}
+    select * from {{ ref('stg_events') }}{{ only_this_run() }}
 ),
 
 -- walk parent links up to the top-level figure (depth-capped so a bad cycle cannot loop)

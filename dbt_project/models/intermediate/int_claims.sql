@@ -1,14 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='doc_id',
-    on_schema_change='append_new_columns',
-    pre_hook="{{ delete_reprocessed_docs() }}",
-    post_hook="{{ store_mart_fingerprint() }}",
-) }}
-
-{#- A table updated by document like the marts (macros/incremental_marts.sql): a view here was
-    recomputed whole by every mart and test reading it, which ran out of memory at 1M articles. -#}
+{#- Incremental by document (config in dbt_project.yml; macros/incremental_marts.sql). -#}
 
 {#
   Casualty figures per incident and per claim source, from top-level rows only (parts are
@@ -30,7 +20,7 @@ with top_level as (
     where not is_part
       and incident_id is not null
       and count_for_totals is not null
-      {% if mart_is_current() %}and doc_id in ({{ docs_processed_this_run() }}){% endif %}
+      {{ only_this_run('and') }}
 ),
 
 per_group as (
@@ -60,7 +50,7 @@ per_outcome as (
 ),
 
 incidents as (
-    select incident_id, doc_id from {{ ref('stg_events') }}{% if mart_is_current() %} where doc_id in ({{ docs_processed_this_run() }}){% endif %}
+    select incident_id, doc_id from {{ ref('stg_events') }}{{ only_this_run() }}
 ),
 
 per_claim as (

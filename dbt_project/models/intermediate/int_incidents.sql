@@ -1,14 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='doc_id',
-    on_schema_change='append_new_columns',
-    pre_hook="{{ delete_reprocessed_docs() }}",
-    post_hook="{{ store_mart_fingerprint() }}",
-) }}
-
-{#- A table updated by document like the marts (macros/incremental_marts.sql): a view here was
-    recomputed whole by every mart and test reading it, which ran out of memory at 1M articles. -#}
+{#- Incremental by document (config in dbt_project.yml; macros/incremental_marts.sql). -#}
 
 {#
   Events enriched with their casualty figures. Totals come from `int_claims` (top-level
@@ -17,11 +7,11 @@
 #}
 
 with events as (
-    select * from {{ ref('stg_events') }}{% if mart_is_current() %} where doc_id in ({{ docs_processed_this_run() }}){% endif %}
+    select * from {{ ref('stg_events') }}{{ only_this_run() }}
 ),
 
 claims as (
-    select * from {{ ref('int_claims') }}{% if mart_is_current() %} where doc_id in ({{ docs_processed_this_run() }}){% endif %}
+    select * from {{ ref('int_claims') }}{{ only_this_run() }}
 ),
 
 casualty_rows as (
@@ -31,7 +21,7 @@ casualty_rows as (
         count(*) filter (where is_part)         as n_part_rows
     from {{ ref('int_casualties_linked') }}
     where incident_id is not null
-    {% if mart_is_current() %}and doc_id in ({{ docs_processed_this_run() }}){% endif %}
+    {{ only_this_run('and') }}
     group by incident_id
 ),
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration import tables
 from orchestration.dbt_manifest import ensure_manifest
 from orchestration.paths import DEFAULT_SOURCE, REPO_ROOT
 
@@ -146,6 +147,15 @@ class Rerun:
     second: CliRun
     documents_seen_before: int  # marts.documents count read by the open session before the run
     documents_seen_after: int  # ... and by the same session after it
+
+
+@pytest.fixture
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory warehouse with Sitrep's raw/extract schema."""
+    connection = duckdb.connect()
+    tables.ensure_schema(connection)
+    yield connection
+    connection.close()
 
 
 @pytest.fixture(scope="session")

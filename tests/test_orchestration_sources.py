@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -20,14 +19,6 @@ def article(n: int, place: str = "Idlib") -> str:
         f"Strikes on {place} number {n}\n\nAir strikes killed {n} civilians in the town of {place} on Tuesday, "
         "a war monitor said, and the toll was likely to rise as rescue workers searched the rubble.\n"
     )
-
-
-@pytest.fixture
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect()
-    tables.ensure_schema(connection)
-    yield connection
-    connection.close()
 
 
 @pytest.fixture

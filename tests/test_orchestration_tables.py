@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import date
 
-import duckdb
 import polars as pl
 import pytest
 
@@ -55,14 +53,6 @@ def _extract_all(con, run_id: str, batch_size: int = 2) -> list[str]:
         done += pending["doc_id"].to_list()
     assert len(done) == len(set(done)), "a document was extracted twice in one run"
     return sorted(done)
-
-
-@pytest.fixture
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect()
-    tables.ensure_schema(connection)
-    yield connection
-    connection.close()
 
 
 def test_documents_are_upserted_and_keep_their_first_stamp(con) -> None:

@@ -161,6 +161,7 @@ def run_benchmark(
         "end_to_end_seconds": full["end_to_end_seconds"],
         "end_to_end_docs_per_s": _rate(n, full["end_to_end_seconds"]),  # type: ignore[arg-type]
         "peak_rss_mb": full["peak_rss_mb"],
+        "peak_rss_mb_by_stage": full["peak_rss_mb_by_stage"],
         "floor_regex_seconds": round(floor, 6),
         "floor_regex_matches": hits,
         "floor_pattern": FLOOR_PATTERN,
@@ -170,6 +171,7 @@ def run_benchmark(
             "same_process": one_process,
             "stages": incremental["stages"],
             "peak_rss_mb": incremental["peak_rss_mb"],
+            "peak_rss_mb_by_stage": incremental["peak_rss_mb_by_stage"],
         },
         "ok": bool(
             full["success"] and full["published"] and incremental["success"] and incremental["published"]
@@ -200,7 +202,7 @@ def summary(results: dict[str, object]) -> str:
     lines += [
         f"end to end  {results['end_to_end_seconds']:>10.2f}s  ({results['end_to_end_docs_per_s']} docs/s)",
         f"floor       {results['floor_regex_seconds']:>10.4f}s  (one polars regex pass, {results['floor_pattern']})",
-        f"peak RSS    {results['peak_rss_mb']:>10.1f} MB",
+        f"peak RSS    {results['peak_rss_mb']:>10.1f} MB  (by stage {results['peak_rss_mb_by_stage']})",
         f"+1% run     {results['incremental_1pct_seconds']:>10.2f}s  "
         f"(stages {results['incremental']['stages']})",  # type: ignore[index]
         f"ok          {results['ok']}",

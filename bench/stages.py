@@ -21,7 +21,6 @@ import argparse
 import contextlib
 import json
 import logging
-import resource
 import shutil
 import sys
 import time
@@ -30,6 +29,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance, EventLogEntry
+
+from bench.memory import PeakSampler
 
 STAGE_OF_STEP = {
     "raw_tables": "ingest",
@@ -45,13 +46,6 @@ def stage_of(step_key: str) -> str:
     return STAGE_OF_STEP.get(step_key, "checks")
 
 
-def peak_rss_mb() -> float:
-    """Peak resident set of this process or any child it waited for (dbt runs as one), in MB."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) / 1024  # Linux reports KiB
-
-
 def _run_config(source: Path, warehouse: Path, fmt: str) -> dict[str, object]:
     return {
         "resources": {
@@ -62,7 +56,8 @@ def _run_config(source: Path, warehouse: Path, fmt: str) -> dict[str, object]:
 
 
 def run(source: Path, warehouse: Path, fmt: str, started: float | None = None) -> dict[str, object]:
-    """Run the sitrep job once; return per-stage seconds, success, published and peak RSS.
+    """Run the sitrep job once; return per-stage seconds, success, published and peak RSS (of the
+    pipeline process and its dbt subprocess together, overall and per stage).
 
     `end_to_end_seconds` counts from `started` (a `time.time()`; default: now).
     """
@@ -85,6 +80,7 @@ def run(source: Path, warehouse: Path, fmt: str, started: float | None = None) -
     step_started: dict[str, float] = {}
     failed: list[str] = []
     published = False
+    sampler = PeakSampler()
 
     def record(entry: EventLogEntry) -> None:
         nonlocal published
@@ -93,8 +89,10 @@ def run(source: Path, warehouse: Path, fmt: str, started: float | None = None) -
             return
         if event.event_type == DagsterEventType.STEP_START and event.step_key:
             step_started[event.step_key] = entry.timestamp
+            sampler.mark(stage_of(event.step_key))
         elif event.event_type in _STEP_END and event.step_key in step_started:
             seconds[stage_of(event.step_key)] += entry.timestamp - step_started.pop(event.step_key)
+            sampler.mark("other")
             if event.event_type == DagsterEventType.STEP_FAILURE:
                 failed.append(event.step_key)
         elif event.event_type == DagsterEventType.ASSET_MATERIALIZATION and event.asset_key is not None:
@@ -107,6 +105,7 @@ def run(source: Path, warehouse: Path, fmt: str, started: float | None = None) -
     instance.add_event_listener(run_id, record)
     with contextlib.ExitStack() as stack:
         log = stack.enter_context((files.build_dir / "bench.log").open("w", encoding="utf-8"))
+        stack.enter_context(sampler)
         stack.enter_context(contextlib.redirect_stdout(log))
         stack.enter_context(contextlib.redirect_stderr(log))
         stack.callback(instance.dispose)
@@ -123,7 +122,8 @@ def run(source: Path, warehouse: Path, fmt: str, started: float | None = None) -
         "failed_steps": failed,
         "stages": {stage: round(seconds.get(stage, 0.0), 3) for stage in STAGES},
         "end_to_end_seconds": round(time.time() - started, 3),
-        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "peak_rss_mb": sampler.peak_mb(),
+        "peak_rss_mb_by_stage": sampler.by_label_mb(),
     }
 
 

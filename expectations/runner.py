@@ -8,7 +8,7 @@ import os
 import re
 import threading
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -163,7 +163,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _subject(config: Any) -> str:
+def subject(config: Any) -> str:
     kwargs = config.kwargs
     if "column" in kwargs:
         return f"({kwargs['column']})"
@@ -184,7 +184,7 @@ def _exception_message(result: Any) -> str | None:
 
 def _describe(result: Any) -> str:
     config = result.expectation_config
-    head = f"{config.type}{_subject(config)}"
+    head = f"{config.type}{subject(config)}"
     error = _exception_message(result)
     if error is not None:
         error = re.sub(r"\s+", " ", error).strip()
@@ -246,6 +246,11 @@ def validate_batches(suite: str, frames: Iterable[pd.DataFrame | pl.DataFrame]) 
     outcomes = [validate(suite, frame) for frame in frames]
     if not outcomes:
         raise ValueError(f"no batch to validate with suite {suite!r}")
+    return merge(suite, outcomes)
+
+
+def merge(suite: str, outcomes: Sequence[SuiteOutcome]) -> SuiteOutcome:
+    """One outcome for rows validated in parts: passes if every part passes."""
     return SuiteOutcome(
         suite=suite,
         success=all(o.success for o in outcomes),

@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 
 import duckdb
 import polars as pl
-import pyarrow as pa
 
 from extract.schema import EXTRACTOR_VERSION, TABLES
 from ingest.schema import DOCUMENTS, DUPLICATES, QUARANTINE
@@ -305,7 +304,13 @@ def write_ingest_batch(
 
 
 def record_ingest_run(
-    con: duckdb.DuckDBPyConnection, *, run_id: str, source: str, fmt: str, stamp: datetime, counts: IngestCounts
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    source: str,
+    fmt: str,
+    stamp: datetime,
+    counts: IngestCounts,
 ) -> None:
     """The run's accounting row in `raw.ingest_runs` (what the `ingest_accounting` check reads)."""
     values = {
@@ -415,7 +420,9 @@ def write_extraction(
         _register(con, "batch_ids", documents.select("doc_id"))
         # A document has extract rows only along with its processed row (they are written and
         # deleted together), so new documents (all of a first run) need no delete scans.
-        (n_seen,) = _scalars(con, "SELECT count(*) FROM extract.processed WHERE doc_id IN (SELECT doc_id FROM batch_ids)")
+        (n_seen,) = _scalars(
+            con, "SELECT count(*) FROM extract.processed WHERE doc_id IN (SELECT doc_id FROM batch_ids)"
+        )
         for table in EXTRACT_TABLES if n_seen else ():
             con.execute(
                 f"DELETE FROM {_qualified('extract', table)} WHERE doc_id IN (SELECT doc_id FROM batch_ids)"
@@ -433,33 +440,51 @@ def write_extraction(
     return written
 
 
-def rows_of_run(
-    con: duckdb.DuckDBPyConnection, schema: str, table: str, run_id: str, limit_full: int, batch_size: int
-) -> tuple[Iterator[pl.DataFrame], str]:
-    """Rows a check should validate, in frames of at most `batch_size` rows, and what they are:
-    the whole table when it has at most `limit_full` rows, else the rows `run_id` wrote."""
+@dataclass(frozen=True)
+class Scope:
+    """The rows a check validates: a query, its parameters, and what they are."""
+
+    sql: str
+    params: tuple[object, ...]
+    label: str
+
+    def sample(self, rows: int) -> Scope:
+        """A fixed random sample of `rows` of them (the same rows on every call)."""
+        return Scope(
+            f"SELECT * FROM ({self.sql}) USING SAMPLE reservoir({int(rows)} ROWS) REPEATABLE (1)",
+            self.params,
+            f"sample of {rows} {self.label}",
+        )
+
+    def count(self, con: duckdb.DuckDBPyConnection) -> int:
+        return int(_scalars(con, f"SELECT count(*) FROM ({self.sql})", list(self.params))[0])
+
+    def frames(self, con: duckdb.DuckDBPyConnection, batch_size: int) -> Iterator[pl.DataFrame]:
+        """The rows in frames of at most `batch_size`; one empty frame (with the columns) if none."""
+        reader = con.sql(self.sql, params=list(self.params)).to_arrow_reader(batch_size)
+        empty = True
+        for batch in reader:
+            if batch.num_rows:
+                empty = False
+                yield pl.from_arrow(batch)  # type: ignore[misc]
+        if empty:
+            yield pl.from_arrow(reader.schema.empty_table())  # type: ignore[misc]
+
+
+def run_scope(con: duckdb.DuckDBPyConnection, schema: str, table: str, run_id: str, limit_full: int) -> Scope:
+    """What a check of `schema.table` validates: the whole table when it has at most `limit_full`
+    rows, else the rows `run_id` wrote."""
     target = _qualified(schema, table)
     if count_rows(con, schema, table) <= limit_full:
-        sql, params, scope = f"SELECT * FROM {target}", [], "all rows"
-    elif schema in ("extract", "marts"):  # marts: the facts of the documents this run extracted
-        sql = f"SELECT * FROM {target} WHERE doc_id IN (SELECT doc_id FROM extract.processed WHERE run_id = ?)"
-        params, scope = [run_id], "rows written by this run"
-    else:
-        stamp_col = "ingested_at" if table == "documents" else "seen_at"
+        return Scope(f"SELECT * FROM {target}", (), "all rows")
+    if schema in ("extract", "marts"):  # marts: the facts of the documents this run extracted
         sql = (
-            f"SELECT * FROM {target} WHERE {_ident(stamp_col)} = "
-            "(SELECT ingested_at FROM raw.ingest_runs WHERE run_id = ?)"
+            f"SELECT * FROM {target} WHERE doc_id IN (SELECT doc_id FROM extract.processed WHERE run_id = ?)"
         )
-        params, scope = [run_id], "rows written by this run"
-    return _frames(con.sql(sql, params=params).to_arrow_reader(batch_size)), scope
-
-
-def _frames(reader: pa.RecordBatchReader) -> Iterator[pl.DataFrame]:
-    """The reader's batches as frames; one empty frame (with the columns) when it has no rows."""
-    empty = True
-    for batch in reader:
-        if batch.num_rows:
-            empty = False
-            yield pl.from_arrow(batch)  # type: ignore[misc]
-    if empty:
-        yield pl.from_arrow(reader.schema.empty_table())  # type: ignore[misc]
+        return Scope(sql, (run_id,), "rows written by this run")
+    stamp_col = "ingested_at" if table == "documents" else "seen_at"
+    sql = (
+        f"SELECT * FROM {target} WHERE {_ident(stamp_col)} = "
+        "(SELECT ingested_at FROM raw.ingest_runs WHERE run_id = ?)"
+    )
+    return Scope(sql, (run_id,), "rows written by this run")

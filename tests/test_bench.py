@@ -68,6 +68,8 @@ def test_results_have_every_figure(bench_run: tuple[dict, Path]) -> None:
         assert figures["seconds"] > 0 and figures["docs_per_s"] > 0, stage
     assert results["corpus"] and results["generated_at"]
     assert results["incremental"]["n_new_docs"] == 2
+    by_stage = results["peak_rss_mb_by_stage"]
+    assert set(STAGES) <= set(by_stage) and max(by_stage.values()) <= results["peak_rss_mb"]
 
 
 def test_generated_articles_are_all_distinct(bench_run: tuple[dict, Path]) -> None:

@@ -80,7 +80,9 @@ def test_a_large_scope_checks_every_row_in_sql(monkeypatch, gx_max_rows):
     outcome, how = checks.validate_scope(con, "extract_casualties", scope, batch_rows=100)
     assert not outcome.success
     assert outcome.row_count == how["rows_validated"] == 600
-    assert any(line.startswith("expect_column_values_to_be_between(count_best): 1 of") for line in outcome.failed)
+    assert any(
+        line.startswith("expect_column_values_to_be_between(count_best): 1 of") for line in outcome.failed
+    )
     if gx_max_rows == 30:  # 600 rows > 30: SQL over all 600 and GX over a sample of 30
         assert how["rows_in_gx_sample"] == 30 and how["engine"].startswith("duckdb")
         # the sample is fixed: the same rows on every call

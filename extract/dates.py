@@ -112,9 +112,13 @@ _CUE = (
 
 def sentence_dates(sentences: pl.DataFrame, refs: pl.DataFrame) -> pl.DataFrame:
     """`(doc_id, sentence_idx, event_date, date_precision)` for every sentence."""
-    s = sentences.select("doc_id", "sentence_idx", "sentence").join(refs, on="doc_id", how="left")
+    s = (
+        sentences.select("doc_id", "sentence_idx", "sentence")
+        .join(refs, on="doc_id", how="left")
+        .with_columns(_cue=pl.col("sentence").str.contains(_CUE))
+    )
     ref = pl.col("ref_date")
-    undated = s.filter(~pl.col("sentence").str.contains(_CUE)).select(
+    undated = s.filter(~pl.col("_cue")).select(
         "doc_id",
         "sentence_idx",
         event_date=ref,
@@ -123,7 +127,7 @@ def sentence_dates(sentences: pl.DataFrame, refs: pl.DataFrame) -> pl.DataFrame:
     text = pl.col("sentence")
     ref_year = ref.dt.year()
     # staged: each expression is computed once as a column (eager polars does not share subexpressions)
-    found = s.filter(pl.col("sentence").str.contains(_CUE)).with_columns(
+    found = s.filter(pl.col("_cue")).with_columns(
         _md=text.str.extract_groups(_MD),
         _dm=text.str.extract_groups(_DM),
         _my=text.str.extract_groups(_MONTH_YEAR),

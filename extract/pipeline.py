@@ -10,7 +10,7 @@ import polars as pl
 from extract.casualties import find_casualty_mentions, link_parts
 from extract.context import actor_mentions, background_flags, claim_sources, sentence_methods
 from extract.dates import reference_dates, sentence_dates
-from extract.events import EVENT_TRIGGER, classify
+from extract.events import EVENT_TRIGGER, classify, is_clash
 from extract.groups import forward_fill_in, group_id, rank_in
 from extract.places import find_places
 from extract.profiles import doc_profiles
@@ -221,18 +221,23 @@ def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
         .join(war_total.with_columns(war=pl.lit(True)), on=KEYS, how="left")
         .with_columns(is_background=pl.col("is_background") | pl.col("war").fill_null(False))
     )
-    event_type, sub_event_type = classify(pl.col("method"), pl.col("sentence"), pl.col("territory_gain"))
-    events = events.with_columns(
-        event_id=pl.concat_str([pl.col("doc_id"), pl.lit("#e"), pl.col("s_start").cast(pl.String)]),
-        event_type=event_type,
-        sub_event_type=sub_event_type,
-        method=pl.col("method").fill_null("unknown"),
-        actor1=pl.col("actor1").fill_null("unknown"),
-        char_start="s_start",
-        char_end="s_end",
-        evidence="sentence",
-        extractor_version=pl.lit(EXTRACTOR_VERSION),
-    ).sort(KEYS)
+    event_type, sub_event_type = classify(pl.col("method"), pl.col("_clash"), pl.col("territory_gain"))
+    events = (
+        events.with_columns(_clash=is_clash(pl.col("sentence")))
+        .with_columns(
+            event_id=pl.concat_str([pl.col("doc_id"), pl.lit("#e"), pl.col("s_start").cast(pl.String)]),
+            event_type=event_type,
+            sub_event_type=sub_event_type,
+            method=pl.col("method").fill_null("unknown"),
+            actor1=pl.col("actor1").fill_null("unknown"),
+            char_start="s_start",
+            char_end="s_end",
+            evidence="sentence",
+            extractor_version=pl.lit(EXTRACTOR_VERSION),
+        )
+        .drop("_clash")
+        .sort(KEYS)
+    )
 
     by_idx = mentions.select(
         "idx",

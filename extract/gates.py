@@ -56,6 +56,11 @@ def gate(pattern: str) -> pl.Expr | None:
     return pl.col(LOWER).str.contains("|".join(re.escape(w) for w in words))
 
 
+def alternation(named: list[tuple[str, str]]) -> str:
+    """One case-insensitive pattern that matches where any of `named`'s patterns does."""
+    return "(?i)" + "|".join(f"(?:{pattern})" for _, pattern in named)
+
+
 def first_named(text: pl.Series, named: list[tuple[str, str]]) -> pl.Series:
     """The name of the first `(name, pattern)` whose pattern (case-insensitive) occurs in each
     text, else null.
@@ -64,9 +69,9 @@ def first_named(text: pl.Series, named: list[tuple[str, str]]) -> pl.Series:
     only where its gate passes and no earlier pattern matched: the case-insensitive patterns
     have no literal prefilter of their own, so each would otherwise scan every text.
     """
-    union = "(?i)" + "|".join(f"(?:{pattern})" for _, pattern in named)
     rows = with_lower(
-        text.to_frame("text").with_row_index("_i").filter(pl.col("text").str.contains(union)), "text"
+        text.to_frame("text").with_row_index("_i").filter(pl.col("text").str.contains(alternation(named))),
+        "text",
     )
     found = []
     for name, pattern in named:

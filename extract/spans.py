@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from extract.gates import alternation
+
 _MARK = "\x1e"
 
 # Periods inside these never end a sentence. Replaced by a same-length placeholder while
@@ -77,8 +79,11 @@ def split_sentences(docs: pl.DataFrame) -> pl.DataFrame:
         .str.replace_all(_GLUED_END, f"$1{_MARK}$2")
         .str.replace_all(r"\n+", f"$0{_MARK}")
     )
+    # the marks are the only characters added: the pieces add up to the text
     pieces = _explode_with_offsets(
-        docs.select("doc_id", marked.str.split(_MARK).alias("piece")), "piece"
+        docs.select("doc_id", marked.str.split(_MARK).alias("piece"), _n=pl.col("text").str.len_chars()),
+        "piece",
+        pl.col("_n"),
     ).rename({"p_len": "n"})
     stripped = pl.col("piece").str.strip_chars()
     lead = pl.col("n") - pl.col("piece").str.strip_chars_start().str.len_chars()
@@ -127,7 +132,12 @@ def find_spans(frame: pl.DataFrame, column: str, pattern: str, keys: list[str]) 
             }
         )
     parts = pl.col(column).str.replace_all(pattern, f"{_MARK}$0{_MARK}").str.split(_MARK)
-    pieces = _explode_with_offsets(hits.select(*keys, parts.alias("match")), "match")
+    pieces = _explode_with_offsets(
+        hits.select(*keys, parts.alias("match"), _n=pl.col(column).str.len_chars()),
+        "match",
+        pl.col("_n"),
+        index=True,
+    )
     return pieces.filter(pl.col("_i") % 2 == 1).select(
         *keys,
         "match",
@@ -145,8 +155,7 @@ def find_each(
     Rows that none of the patterns matches are dropped first with one pass of their alternation:
     one scan instead of one per pattern over text that names nothing (most of it).
     """
-    union = "(?i)" + "|".join(f"(?:{pattern})" for _, pattern in named)
-    candidates = frame.select(*keys, column).filter(pl.col(column).str.contains(union))
+    candidates = frame.select(*keys, column).filter(pl.col(column).str.contains(alternation(named)))
     return pl.concat(
         [
             find_spans(candidates, column, f"(?i){pattern}", keys).with_columns(pl.lit(name).alias(label))
@@ -164,29 +173,40 @@ def split_on_chars(frame: pl.DataFrame, column: str, separator: str, keys: list[
     """
     split = pl.col(column).str.replace_all(separator, _MARK).str.split(_MARK)
     return (
-        _explode_with_offsets(frame.select(*keys, split.alias("match")), "match", separator_len=1)
+        _explode_with_offsets(
+            frame.select(*keys, split.alias("match"), _n=pl.col(column).str.len_chars()),
+            "match",
+            pl.col("_n"),
+            separator_len=1,
+        )
         .filter(pl.col("p_len") > 0)
         .select(*keys, "match", m_start="p_start", m_end=pl.col("p_start") + pl.col("p_len"))
     )
 
 
-def _explode_with_offsets(frame: pl.DataFrame, pieces: str, separator_len: int = 0) -> pl.DataFrame:
-    """One row per piece of the list column `pieces`, with its index `_i`, length `p_len` and
-    start offset `p_start` within the string the pieces were split from (`separator_len`: the
-    length of the separator that the split removed between pieces).
+def _explode_with_offsets(
+    frame: pl.DataFrame, pieces: str, length: pl.Expr, separator_len: int = 0, index: bool = False
+) -> pl.DataFrame:
+    """One row per piece of the list column `pieces`, with its length `p_len` and start offset
+    `p_start` within the string the pieces were split from (`length`: that string's length;
+    `separator_len`: the length of the separator that the split removed after each piece, which
+    `length` must then count once more, after the last); with its index `_i` if `index`.
 
-    The offset is a running sum that restarts at each string's first piece: no per-group window,
-    which is slow over millions of tiny groups.
+    The offset is a running sum over all pieces less the running sum before the string's first
+    piece, which the string lengths give before exploding: no per-group window, which is slow
+    over millions of tiny groups, nor a fill over the exploded rows.
     """
+    total = length.fill_null(0) + separator_len
+    rows = frame.with_columns(_before=total.cum_sum() - total)
+    if index:
+        rows = rows.with_columns(_i=pl.int_ranges(0, pl.col(pieces).list.len(), dtype=pl.Int64))
     return (
-        frame.with_columns(_i=pl.int_ranges(0, pl.col(pieces).list.len(), dtype=pl.Int64))
-        .explode([pieces, "_i"])
+        rows.explode([pieces, "_i"] if index else pieces)
         .with_columns(p_len=pl.col(pieces).str.len_chars().cast(pl.Int64))
-        .with_columns(_end=(pl.col("p_len") + separator_len).cum_sum())
         .with_columns(
-            p_start=pl.col("_end")
+            p_start=(pl.col("p_len") + separator_len).cum_sum()
             - pl.col("p_len")
             - separator_len
-            - pl.when(pl.col("_i") == 0).then(pl.col("_end") - pl.col("p_len") - separator_len).forward_fill()
+            - pl.col("_before")
         )
     )

@@ -53,6 +53,7 @@ _PLACEHOLDER = "\u2024"  # one dot leader: same length as "."
 _SENTENCE_END = r"([.!?][\"”’')\]]*)([ \t]+)([A-Z0-9\"“‘(•\-–])"
 # scraped text glues sentences: "Tal al-Aswad.Clashes continue" (a word, a period, a capitalised word)
 _GLUED_END = r"([a-z]{2,}[.!?])([A-Z][a-z])"
+_GLUED_AT = r"[a-z][.!?][A-Z][a-z]"  # what every glued end holds
 
 
 def split_sentences(docs: pl.DataFrame) -> pl.DataFrame:
@@ -74,14 +75,20 @@ def split_sentences(docs: pl.DataFrame) -> pl.DataFrame:
             .otherwise(text)
         )
     protected = text.str.replace_many(_ABBREVIATIONS, [a.replace(".", _PLACEHOLDER) for a in _ABBREVIATIONS])
-    marked = (
-        protected.str.replace_all(_SENTENCE_END, f"$1$2{_MARK}$3")
-        .str.replace_all(_GLUED_END, f"$1{_MARK}$2")
-        .str.replace_all(r"\n+", f"$0{_MARK}")
+    ended = docs.select(
+        "doc_id",
+        _n=pl.col("text").str.len_chars(),
+        marked=protected.str.replace_all(_SENTENCE_END, f"$1$2{_MARK}$3"),
     )
+    # glued sentences are rare and their pattern has no literal the regex engine can look for
+    # first: it reads only the texts where a lower-case letter, a stop and a capital meet
+    marked = ended.get_column("marked")
+    glued = ended.select(pl.arg_where(pl.col("marked").str.contains(_GLUED_AT))).to_series()
+    marked = marked.clone().scatter(glued, marked.gather(glued).str.replace_all(_GLUED_END, f"$1{_MARK}$2"))
+    marked = marked.str.replace_all(r"\n+", f"$0{_MARK}")
     # the marks are the only characters added: the pieces add up to the text
     pieces = _explode_with_offsets(
-        docs.select("doc_id", marked.str.split(_MARK).alias("piece"), _n=pl.col("text").str.len_chars()),
+        ended.select("doc_id", "_n", piece=marked.str.split(_MARK)),
         "piece",
         pl.col("_n"),
     ).rename({"p_len": "n"})

@@ -14,7 +14,7 @@ from extract import casualties, context, dates, events, pipeline, places, territ
 from extract.casualties import actor_in
 from extract.gates import LOWER, first_named, gate, required_literals, with_lower
 from extract.lexicon import ACTORS, CLAIM_SOURCES, METHODS, NEVER, VICTIM_NOUNS
-from extract.spans import find_spans, split_sentences
+from extract.spans import _GLUED_AT, _GLUED_END, find_spans, split_sentences
 from ingest import read_source
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "corpus"
@@ -114,3 +114,13 @@ def test_the_never_alternative_changes_no_match(texts: pl.Series) -> None:
 def test_with_lower_maps_the_long_s_only_where_there_is_one() -> None:
     frame = with_lower(pl.DataFrame({"text": ["Rebelſ", "KILLED \u212a"]}), "text")
     assert frame[LOWER].to_list() == ["rebels", "killed k"]
+
+
+def test_glued_sentence_ends_are_only_looked_for_where_their_gate_passes(texts: pl.Series) -> None:
+    glued = pl.Series(["the town of Tal al-Aswad.Clashes continue", "no glue here. None"])
+    frame = pl.concat([texts, glued]).to_frame("text")
+    ends = frame.filter(pl.col("text").str.contains(_GLUED_END))
+    assert ends.height >= 1
+    assert ends.filter(~pl.col("text").str.contains(_GLUED_AT)).is_empty()
+    got = split_sentences(pl.DataFrame({"doc_id": ["a", "b"], "text": glued}))["sentence"].to_list()
+    assert got == ["the town of Tal al-Aswad.", "Clashes continue", "no glue here.", "None"]

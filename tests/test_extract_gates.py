@@ -1,10 +1,11 @@
-"""Literal gates and the first-matching-name search must change no result, only the work done:
-a gate has to pass every text its pattern matches, and the gated searches have to agree with
-the plain ones (every pattern tried on every text) on the sample corpus and on its texts
-re-cased."""
+"""The extractor's shortcuts must change no result, only the work done: a literal gate has to
+pass every text its pattern matches, and the gated searches, the first-matching-name search and
+the place windows grown word by word have to agree with the plain way (every pattern on every
+text, every window) on the sample corpus and on its texts re-cased."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
@@ -14,7 +15,7 @@ from extract import casualties, context, dates, events, pipeline, places, territ
 from extract.casualties import actor_in
 from extract.gates import LOWER, first_named, gate, required_literals, with_lower
 from extract.lexicon import ACTORS, CLAIM_SOURCES, METHODS, NEVER, VICTIM_NOUNS
-from extract.spans import _GLUED_AT, _GLUED_END, find_spans, split_sentences
+from extract.spans import _GLUED_AT, _GLUED_END, find_spans, split_on_chars, split_sentences
 from ingest import read_source
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "corpus"
@@ -124,3 +125,37 @@ def test_glued_sentence_ends_are_only_looked_for_where_their_gate_passes(texts: 
     assert ends.filter(~pl.col("text").str.contains(_GLUED_AT)).is_empty()
     got = split_sentences(pl.DataFrame({"doc_id": ["a", "b"], "text": glued}))["sentence"].to_list()
     assert got == ["the town of Tal al-Aswad.", "Clashes continue", "no glue here.", "None"]
+
+
+def test_candidate_windows_are_all_gazetteer_keys_of_up_to_five_words(texts: pl.Series) -> None:
+    """The windows grown a word at a time are exactly the 1..5-word windows, starting at a
+    capitalised first word of a place name, whose key is a gazetteer key."""
+    frame = texts.to_frame("sentence").with_row_index("row").with_columns(pl.col("row").cast(pl.Int64))
+    got = places._candidates(frame, ["row"])
+    first_words, any_first_word = places._first_words()
+    names = set(places.gazetteer()["key"].to_list())
+    runs = find_spans(frame, "sentence", places._RUN, ["row"])
+    runs = runs.filter(places._fold(pl.col("match")).str.contains(any_first_word)).with_row_index("run")
+    tokens = split_on_chars(runs.rename({"match": "run_text"}), "run_text", places._TOKEN_SEPARATOR, ["run"])
+    tokens = tokens.with_columns(word=places._fold(pl.col("match"))).join(
+        runs.select("run", "row", "m_start").rename({"m_start": "r_start"}), on="run"
+    )
+    expected = set()
+    starts = set(first_words.to_list())
+    for run in tokens.partition_by("run", maintain_order=True):
+        rows = run.sort("m_start").rows(named=True)
+        for i, token in enumerate(rows):
+            if token["word"] not in starts or not re.match(rf"^(?:[A-Z]|{places._CONNECT}$)", token["match"]):
+                continue
+            for n in range(1, places.MAX_NGRAM + 1):
+                if i + n > len(rows):
+                    break
+                key = " ".join(t["word"] for t in rows[i : i + n])
+                if key in names:
+                    start, end = (
+                        token["r_start"] + token["m_start"],
+                        token["r_start"] + rows[i + n - 1]["m_end"],
+                    )
+                    expected.add((token["row"], start, end, n, key))
+    assert len(expected) > 50
+    assert set(got.select("row", "m_start", "m_end", "n_tokens", "key").iter_rows()) == expected

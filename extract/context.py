@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from extract.gates import first_named
 from extract.groups import group_id, shift_in
 from extract.lexicon import ACTORS, ANAPHORIC_CLAIM, CLAIM_SOURCES, METHODS, REPORTING
 from extract.spans import find_each, find_spans
@@ -179,11 +180,7 @@ _NOT_THIS_ATTACK = "|".join(f"(?:{p})" for p in (EARLIER_EVENT, _EQUIPMENT, _UNR
 
 
 def _methods_of(sentence: pl.Series) -> pl.Series:
-    told = sentence.str.replace_all(_NOT_THIS_ATTACK, "")
-    expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
-    for method, pattern in METHODS:
-        expr = expr.when(pl.col("told").str.contains(f"(?i){pattern}")).then(pl.lit(method))
-    return told.to_frame("told").select(expr.otherwise(pl.lit(None, dtype=pl.String))).to_series()
+    return first_named(sentence.str.replace_all(_NOT_THIS_ATTACK, ""), METHODS)
 
 
 def sentence_methods(sentences: pl.DataFrame) -> pl.Expr:

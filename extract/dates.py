@@ -47,8 +47,9 @@ _MD = rf"(?i)(?-u:\b){_MONTH}(?-u:\s)+(\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)"
 _DM = rf"(?i)(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th)?(?-u:\s)+{_MONTH}(?-u:\b)"
 _MONTH_YEAR = rf"(?i)(?-u:\b){_MONTH}(?-u:\s)+((?:19|20)(?-u:\d)(?-u:\d))(?-u:\b)"
 _YEAR = r"(?i)(?-u:\b)in ((?:19|20)(?-u:\d)(?-u:\d))(?-u:\b)"
-_WEEKDAY = r"(?i)(?-u:\b)(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?-u:\b)"
-_RELATIVE = r"(?i)(?-u:\b)(yesterday|today|tonight|this morning|last night|overnight|last week|this week|past week|last month)(?-u:\b)"
+# read as whole matches (group 0, no capture group), which need no capture slots: much faster
+_WEEKDAY = r"(?i)(?-u:\b)(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?-u:\b)"
+_RELATIVE = r"(?i)(?-u:\b)(?:yesterday|today|tonight|this morning|last night|overnight|last week|this week|past week|last month)(?-u:\b)"
 
 
 def _month(col: pl.Expr) -> pl.Expr:
@@ -112,9 +113,13 @@ _CUE = (
 
 def sentence_dates(sentences: pl.DataFrame, refs: pl.DataFrame) -> pl.DataFrame:
     """`(doc_id, sentence_idx, event_date, date_precision)` for every sentence."""
-    s = sentences.select("doc_id", "sentence_idx", "sentence").join(refs, on="doc_id", how="left")
+    s = (
+        sentences.select("doc_id", "sentence_idx", "sentence")
+        .join(refs, on="doc_id", how="left")
+        .with_columns(_cue=pl.col("sentence").str.contains(_CUE))
+    )
     ref = pl.col("ref_date")
-    undated = s.filter(~pl.col("sentence").str.contains(_CUE)).select(
+    undated = s.filter(~pl.col("_cue")).select(
         "doc_id",
         "sentence_idx",
         event_date=ref,
@@ -123,15 +128,15 @@ def sentence_dates(sentences: pl.DataFrame, refs: pl.DataFrame) -> pl.DataFrame:
     text = pl.col("sentence")
     ref_year = ref.dt.year()
     # staged: each expression is computed once as a column (eager polars does not share subexpressions)
-    found = s.filter(pl.col("sentence").str.contains(_CUE)).with_columns(
+    found = s.filter(pl.col("_cue")).with_columns(
         _md=text.str.extract_groups(_MD),
         _dm=text.str.extract_groups(_DM),
         _my=text.str.extract_groups(_MONTH_YEAR),
         _year=text.str.extract(_YEAR).cast(pl.Int32, strict=False),
-        _weekday=text.str.extract(_WEEKDAY)
+        _weekday=text.str.extract(_WEEKDAY, 0)
         .str.to_lowercase()
         .replace_strict(_WEEKDAYS, default=None, return_dtype=pl.Int32),
-        _relative=text.str.extract(_RELATIVE).str.to_lowercase(),
+        _relative=text.str.extract(_RELATIVE, 0).str.to_lowercase(),
         _full=_full_date(text),
     )
     md, dm, my, relative = pl.col("_md"), pl.col("_dm"), pl.col("_my"), pl.col("_relative")

@@ -25,8 +25,13 @@ _SUB_EVENT = {
 GOVERNMENT_SIDE = ["syrian_government", "russia", "iran"]
 
 
-def classify(method: pl.Expr, sentence: pl.Expr, territory_gain: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """ACLED (event_type, sub_event_type) from method, clash words and territory gains."""
+def is_clash(sentence: pl.Expr) -> pl.Expr:
+    return sentence.str.contains(_CLASH)
+
+
+def classify(method: pl.Expr, clash: pl.Expr, territory_gain: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """ACLED (event_type, sub_event_type) from method, clash words (`is_clash`, computed once as a
+    column: both results use it) and territory gains."""
     event_type = pl.when(territory_gain.is_not_null()).then(pl.lit("Battles"))
     sub_type = pl.when(territory_gain.is_not_null()).then(
         pl.when(territory_gain.is_in(GOVERNMENT_SIDE))
@@ -36,7 +41,6 @@ def classify(method: pl.Expr, sentence: pl.Expr, territory_gain: pl.Expr) -> tup
     for m, (et, st) in _SUB_EVENT.items():
         event_type = event_type.when(method == m).then(pl.lit(et))
         sub_type = sub_type.when(method == m).then(pl.lit(st))
-    clash = sentence.str.contains(_CLASH)
     event_type = (
         event_type.when(clash).then(pl.lit("Battles")).otherwise(pl.lit("Violence against civilians"))
     )

@@ -23,6 +23,11 @@ _STATE_FORCE = (
     r"air ?strikes?|air ?raids?|raids?|strikes?|drones?|military|special forces|missiles?|planes?|positions?|operations?)"
 )
 
+# An alternative that never matches (a boundary that is none). Appended to a pattern whose literals
+# make the regex engine prefilter on short strings found in every sentence ("US", "U.S." in any
+# case), it turns the prefilter off: the plain scan is six times faster. Matches are unchanged.
+NEVER = r"(?-u:\b)(?-u:\B)(?-u:\w)"
+
 # Perpetrator / victim side. Order matters only for overlapping matches at the same position.
 ACTORS: list[tuple[str, str]] = [
     (
@@ -31,7 +36,8 @@ ACTORS: list[tuple[str, str]] = [
         + _FORCE
         + r"|(?-i:(?-u:\b)(?:US|U\.S\.|American|French|British) )"
         + _STATE_FORCE
-        + r"|(?-u:\b)Pentagon(?-u:\b)|(?-i:(?-u:\b)CJTF)",
+        + r"|(?-u:\b)Pentagon(?-u:\b)|(?-i:(?-u:\b)CJTF)|"
+        + NEVER,
     ),
     (
         "turkey",

@@ -10,7 +10,7 @@ import polars as pl
 from extract.casualties import find_casualty_mentions, link_parts
 from extract.context import actor_mentions, background_flags, claim_sources, sentence_methods
 from extract.dates import reference_dates, sentence_dates
-from extract.events import EVENT_TRIGGER, classify
+from extract.events import EVENT_TRIGGER, classify, is_clash
 from extract.groups import forward_fill_in, group_id, rank_in
 from extract.places import find_places
 from extract.profiles import doc_profiles
@@ -150,16 +150,26 @@ def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
 
     # sentences worth reading for context: the lead, violence, territory, and every figure's own
     figure_keys = mentions.select(KEYS).unique().with_columns(has_figure=pl.lit(True))
-    relevant = (
+    # the violence and territory tests are kept as columns: events and territory read them again
+    flagged = (
         sentences.join(figure_keys, on=KEYS, how="left")
+        .with_columns(
+            _event=pl.col("sentence").str.contains(EVENT_TRIGGER),
+            _capture=pl.col("sentence").str.contains(CAPTURE),
+        )
         .filter(
             (pl.col("sentence_idx") < LEAD_SENTENCES)
-            | pl.col("sentence").str.contains(EVENT_TRIGGER)
-            | pl.col("sentence").str.contains(CAPTURE)
+            | pl.col("_event")
+            | pl.col("_capture")
             | pl.col("has_figure").fill_null(False)
         )
         .drop("has_figure")
-    ).with_columns(is_background=background_flags(sentences), method=sentence_methods(sentences))
+    )
+    event_keys = flagged.filter(pl.col("_event")).select(KEYS)
+    capture_sentences = flagged.filter(pl.col("_capture")).drop("_event", "_capture")
+    relevant = flagged.drop("_event", "_capture").with_columns(
+        is_background=background_flags(sentences), method=sentence_methods(sentences)
+    )
     claims = claim_sources(sentences)
     places = find_places(relevant)
     actors = actor_mentions(relevant)
@@ -177,7 +187,7 @@ def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
         places.filter(pl.col("admin1").is_not_null()).unique(KEYS, keep="first").drop("m_start", "m_end")
     )
 
-    territory = find_territory(relevant, places, actors)
+    territory = find_territory(capture_sentences, places, actors)
     gains = (
         territory.select(*KEYS, territory_gain="gaining_actor").unique(KEYS, keep="first")
         if not territory.is_empty()
@@ -190,10 +200,7 @@ def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
     )
 
     casualty_sentences = mentions.select(*KEYS).unique()
-    event_sentences = relevant.join(casualty_sentences, on=KEYS, how="left", coalesce=True).filter(
-        pl.col("sentence").str.contains(EVENT_TRIGGER)
-    )
-    event_sentences = pl.concat([event_sentences.select(KEYS), casualty_sentences]).unique()
+    event_sentences = pl.concat([event_keys, casualty_sentences]).unique()
     # Location carries over from earlier sentences of the same document when a sentence names none.
     located = (
         relevant.select(*KEYS)
@@ -221,18 +228,23 @@ def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
         .join(war_total.with_columns(war=pl.lit(True)), on=KEYS, how="left")
         .with_columns(is_background=pl.col("is_background") | pl.col("war").fill_null(False))
     )
-    event_type, sub_event_type = classify(pl.col("method"), pl.col("sentence"), pl.col("territory_gain"))
-    events = events.with_columns(
-        event_id=pl.concat_str([pl.col("doc_id"), pl.lit("#e"), pl.col("s_start").cast(pl.String)]),
-        event_type=event_type,
-        sub_event_type=sub_event_type,
-        method=pl.col("method").fill_null("unknown"),
-        actor1=pl.col("actor1").fill_null("unknown"),
-        char_start="s_start",
-        char_end="s_end",
-        evidence="sentence",
-        extractor_version=pl.lit(EXTRACTOR_VERSION),
-    ).sort(KEYS)
+    event_type, sub_event_type = classify(pl.col("method"), pl.col("_clash"), pl.col("territory_gain"))
+    events = (
+        events.with_columns(_clash=is_clash(pl.col("sentence")))
+        .with_columns(
+            event_id=pl.concat_str([pl.col("doc_id"), pl.lit("#e"), pl.col("s_start").cast(pl.String)]),
+            event_type=event_type,
+            sub_event_type=sub_event_type,
+            method=pl.col("method").fill_null("unknown"),
+            actor1=pl.col("actor1").fill_null("unknown"),
+            char_start="s_start",
+            char_end="s_end",
+            evidence="sentence",
+            extractor_version=pl.lit(EXTRACTOR_VERSION),
+        )
+        .drop("_clash")
+        .sort(KEYS)
+    )
 
     by_idx = mentions.select(
         "idx",

@@ -84,7 +84,7 @@ MAX_NGRAM = 5
 
 def _candidates(sentences: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     """Every 1..MAX_NGRAM-token window of a capitalised run that starts with a word some place
-    name starts with, with its span and lookup key."""
+    name starts with and whose lookup key is a gazetteer key, with its span."""
     first_words, any_first_word = _first_words()
     runs = find_spans(sentences, "sentence", _RUN, keys).rename({"match": "run", "m_start": "r_start"})
     # most runs ("The army said") hold no word a place name starts with: skip them before splitting
@@ -93,33 +93,36 @@ def _candidates(sentences: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
         .with_row_index("run_id")
         .select("run_id", *keys, "run", "r_start")
     )
-    # rows come out in run order, tokens of a run contiguous: the next words are shifts
+    # rows come out in run order, tokens of a run contiguous: the next words are the next rows
     tokens = split_on_chars(runs, "run", _TOKEN_SEPARATOR, ["run_id"]).with_columns(
         word=_fold(pl.col("match"))
     )
-    ahead = tokens.with_columns(
-        *[pl.col("word").shift(-k).alias(f"_w{k}") for k in range(1, MAX_NGRAM)],
-        *[pl.col("m_end").shift(-k).alias(f"_e{k}") for k in range(1, MAX_NGRAM)],
-        *[
-            (pl.col("run_id").shift(-k) == pl.col("run_id")).fill_null(False).alias(f"_r{k}")
-            for k in range(1, MAX_NGRAM)
-        ],
-    ).filter(
-        pl.col("word").is_in(first_words.implode()) & pl.col("match").str.contains(rf"^(?:[A-Z]|{_CONNECT}$)")
+    window = (
+        tokens.with_row_index("_t")
+        .filter(pl.col("word").is_in(first_words.implode()))
+        .filter(pl.col("match").str.contains(rf"^(?:[A-Z]|{_CONNECT}$)"))
+        .select("_t", "run_id", "m_start", w_end="m_end", key="word")
     )
-    words = ["word", *[f"_w{k}" for k in range(1, MAX_NGRAM)]]
-    ends = ["m_end", *[f"_e{k}" for k in range(1, MAX_NGRAM)]]
-    windows = [
-        ahead.filter(pl.col(f"_r{n - 1}") if n > 1 else pl.lit(True)).select(
-            "run_id",
-            "m_start",
-            w_end=ends[n - 1],
-            n_tokens=pl.lit(n),
-            key=pl.concat_str(words[:n], separator=" "),
+    names, prefixes = _key_prefixes()
+    found = []
+    # a window grows a word at a time, and only while its key begins some gazetteer key
+    for n in range(1, MAX_NGRAM + 1):
+        found.append(window.filter(pl.col("key").is_in(names.implode())).with_columns(n_tokens=pl.lit(n)))
+        if n == MAX_NGRAM:
+            break
+        window = window.filter(
+            pl.col("key").is_in(prefixes[n - 1].implode()) & (pl.col("_t") + n < tokens.height)
         )
-        for n in range(1, MAX_NGRAM + 1)
-    ]
-    grams = pl.concat(windows).join(runs.select("run_id", *keys, "r_start"), on="run_id")
+        after = tokens.select("run_id", "word", "m_end").gather(window["_t"] + n)
+        window = (
+            window.with_columns(_run=after["run_id"], _word=after["word"], _end=after["m_end"])
+            .filter(pl.col("_run") == pl.col("run_id"))
+            .with_columns(key=pl.concat_str(["key", "_word"], separator=" "), w_end="_end")
+            .drop("_run", "_word", "_end")
+        )
+    grams = pl.concat(found)
+    # run_id is the run's row number
+    grams = pl.concat([grams, runs.select(*keys, "r_start").gather(grams["run_id"])], how="horizontal")
     return grams.select(
         "run_id",
         *keys,
@@ -128,6 +131,18 @@ def _candidates(sentences: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
         n_tokens="n_tokens",
         key="key",
     )
+
+
+@lru_cache(maxsize=1)
+def _key_prefixes() -> tuple[pl.Series, list[pl.Series]]:
+    """The gazetteer keys, and for n = 1..MAX_NGRAM-1 the n-word beginnings of its longer keys:
+    a window that is none of those cannot grow into a key."""
+    names = gazetteer()["key"]
+    words = names.str.split(" ")
+    prefixes = [
+        words.filter(words.list.len() > n).list.head(n).list.join(" ").unique() for n in range(1, MAX_NGRAM)
+    ]
+    return names, prefixes
 
 
 @lru_cache(maxsize=1)
@@ -271,7 +286,7 @@ def find_places(sentences: pl.DataFrame) -> pl.DataFrame:
     """Places named in each sentence: keys, span, location_name, admin1, lat/lon, geo_precision."""
     table = gazetteer()
     keys = ["doc_id", "sentence_idx"]
-    grams = _candidates(sentences, keys).join(table.select("key"), on="key", how="semi")
+    grams = _candidates(sentences, keys)
     # keep the longest name of each overlap ("Maarat al-Numan", not "Maarat" and "Numan")
     longer = grams.join(grams.select("run_id", o_start="m_start", o_end="m_end", o_n="n_tokens"), on="run_id")
     covered = (

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from extract.gates import alternation
+
 _MARK = "\x1e"
 
 # Periods inside these never end a sentence. Replaced by a same-length placeholder while
@@ -51,6 +53,7 @@ _PLACEHOLDER = "\u2024"  # one dot leader: same length as "."
 _SENTENCE_END = r"([.!?][\"”’')\]]*)([ \t]+)([A-Z0-9\"“‘(•\-–])"
 # scraped text glues sentences: "Tal al-Aswad.Clashes continue" (a word, a period, a capitalised word)
 _GLUED_END = r"([a-z]{2,}[.!?])([A-Z][a-z])"
+_GLUED_AT = r"[a-z][.!?][A-Z][a-z]"  # what every glued end holds
 
 
 def split_sentences(docs: pl.DataFrame) -> pl.DataFrame:
@@ -72,13 +75,22 @@ def split_sentences(docs: pl.DataFrame) -> pl.DataFrame:
             .otherwise(text)
         )
     protected = text.str.replace_many(_ABBREVIATIONS, [a.replace(".", _PLACEHOLDER) for a in _ABBREVIATIONS])
-    marked = (
-        protected.str.replace_all(_SENTENCE_END, f"$1$2{_MARK}$3")
-        .str.replace_all(_GLUED_END, f"$1{_MARK}$2")
-        .str.replace_all(r"\n+", f"$0{_MARK}")
+    ended = docs.select(
+        "doc_id",
+        _n=pl.col("text").str.len_chars(),
+        marked=protected.str.replace_all(_SENTENCE_END, f"$1$2{_MARK}$3"),
     )
+    # glued sentences are rare and their pattern has no literal the regex engine can look for
+    # first: it reads only the texts where a lower-case letter, a stop and a capital meet
+    marked = ended.get_column("marked")
+    glued = ended.select(pl.arg_where(pl.col("marked").str.contains(_GLUED_AT))).to_series()
+    marked = marked.clone().scatter(glued, marked.gather(glued).str.replace_all(_GLUED_END, f"$1{_MARK}$2"))
+    marked = marked.str.replace_all(r"\n+", f"$0{_MARK}")
+    # the marks are the only characters added: the pieces add up to the text
     pieces = _explode_with_offsets(
-        docs.select("doc_id", marked.str.split(_MARK).alias("piece")), "piece"
+        ended.select("doc_id", "_n", piece=marked.str.split(_MARK)),
+        "piece",
+        pl.col("_n"),
     ).rename({"p_len": "n"})
     stripped = pl.col("piece").str.strip_chars()
     lead = pl.col("n") - pl.col("piece").str.strip_chars_start().str.len_chars()
@@ -127,7 +139,12 @@ def find_spans(frame: pl.DataFrame, column: str, pattern: str, keys: list[str]) 
             }
         )
     parts = pl.col(column).str.replace_all(pattern, f"{_MARK}$0{_MARK}").str.split(_MARK)
-    pieces = _explode_with_offsets(hits.select(*keys, parts.alias("match")), "match")
+    pieces = _explode_with_offsets(
+        hits.select(*keys, parts.alias("match"), _n=pl.col(column).str.len_chars()),
+        "match",
+        pl.col("_n"),
+        index=True,
+    )
     return pieces.filter(pl.col("_i") % 2 == 1).select(
         *keys,
         "match",
@@ -145,8 +162,7 @@ def find_each(
     Rows that none of the patterns matches are dropped first with one pass of their alternation:
     one scan instead of one per pattern over text that names nothing (most of it).
     """
-    union = "(?i)" + "|".join(f"(?:{pattern})" for _, pattern in named)
-    candidates = frame.select(*keys, column).filter(pl.col(column).str.contains(union))
+    candidates = frame.select(*keys, column).filter(pl.col(column).str.contains(alternation(named)))
     return pl.concat(
         [
             find_spans(candidates, column, f"(?i){pattern}", keys).with_columns(pl.lit(name).alias(label))
@@ -164,29 +180,40 @@ def split_on_chars(frame: pl.DataFrame, column: str, separator: str, keys: list[
     """
     split = pl.col(column).str.replace_all(separator, _MARK).str.split(_MARK)
     return (
-        _explode_with_offsets(frame.select(*keys, split.alias("match")), "match", separator_len=1)
+        _explode_with_offsets(
+            frame.select(*keys, split.alias("match"), _n=pl.col(column).str.len_chars()),
+            "match",
+            pl.col("_n"),
+            separator_len=1,
+        )
         .filter(pl.col("p_len") > 0)
         .select(*keys, "match", m_start="p_start", m_end=pl.col("p_start") + pl.col("p_len"))
     )
 
 
-def _explode_with_offsets(frame: pl.DataFrame, pieces: str, separator_len: int = 0) -> pl.DataFrame:
-    """One row per piece of the list column `pieces`, with its index `_i`, length `p_len` and
-    start offset `p_start` within the string the pieces were split from (`separator_len`: the
-    length of the separator that the split removed between pieces).
+def _explode_with_offsets(
+    frame: pl.DataFrame, pieces: str, length: pl.Expr, separator_len: int = 0, index: bool = False
+) -> pl.DataFrame:
+    """One row per piece of the list column `pieces`, with its length `p_len` and start offset
+    `p_start` within the string the pieces were split from (`length`: that string's length;
+    `separator_len`: the length of the separator that the split removed after each piece, which
+    `length` must then count once more, after the last); with its index `_i` if `index`.
 
-    The offset is a running sum that restarts at each string's first piece: no per-group window,
-    which is slow over millions of tiny groups.
+    The offset is a running sum over all pieces less the running sum before the string's first
+    piece, which the string lengths give before exploding: no per-group window, which is slow
+    over millions of tiny groups, nor a fill over the exploded rows.
     """
+    total = length.fill_null(0) + separator_len
+    rows = frame.with_columns(_before=total.cum_sum() - total)
+    if index:
+        rows = rows.with_columns(_i=pl.int_ranges(0, pl.col(pieces).list.len(), dtype=pl.Int64))
     return (
-        frame.with_columns(_i=pl.int_ranges(0, pl.col(pieces).list.len(), dtype=pl.Int64))
-        .explode([pieces, "_i"])
+        rows.explode([pieces, "_i"] if index else pieces)
         .with_columns(p_len=pl.col(pieces).str.len_chars().cast(pl.Int64))
-        .with_columns(_end=(pl.col("p_len") + separator_len).cum_sum())
         .with_columns(
-            p_start=pl.col("_end")
+            p_start=(pl.col("p_len") + separator_len).cum_sum()
             - pl.col("p_len")
             - separator_len
-            - pl.when(pl.col("_i") == 0).then(pl.col("_end") - pl.col("p_len") - separator_len).forward_fill()
+            - pl.col("_before")
         )
     )

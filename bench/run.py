@@ -161,6 +161,7 @@ def run_benchmark(
         "end_to_end_seconds": full["end_to_end_seconds"],
         "end_to_end_docs_per_s": _rate(n, full["end_to_end_seconds"]),  # type: ignore[arg-type]
         "peak_rss_mb": full["peak_rss_mb"],
+        "warehouse_mb": full["warehouse_mb"],
         "peak_rss_mb_by_stage": full["peak_rss_mb_by_stage"],
         "floor_regex_seconds": round(floor, 6),
         "floor_regex_matches": hits,
@@ -171,6 +172,7 @@ def run_benchmark(
             "same_process": one_process,
             "stages": incremental["stages"],
             "peak_rss_mb": incremental["peak_rss_mb"],
+            "warehouse_mb": incremental["warehouse_mb"],
             "peak_rss_mb_by_stage": incremental["peak_rss_mb_by_stage"],
         },
         "ok": bool(
@@ -205,6 +207,8 @@ def summary(results: dict[str, object]) -> str:
         f"peak RSS    {results['peak_rss_mb']:>10.1f} MB  (by stage {results['peak_rss_mb_by_stage']})",
         f"+1% run     {results['incremental_1pct_seconds']:>10.2f}s  "
         f"(stages {results['incremental']['stages']})",  # type: ignore[index]
+        f"warehouse   {results['warehouse_mb']:>10.1f} MB after the full run, "
+        f"{results['incremental']['warehouse_mb']:.1f} MB after the +1% run",  # type: ignore[index]
         f"ok          {results['ok']}",
     ]
     return "\n".join(lines)

@@ -122,6 +122,7 @@ def run(source: Path, warehouse: Path, fmt: str, started: float | None = None) -
         "failed_steps": failed,
         "stages": {stage: round(seconds.get(stage, 0.0), 3) for stage in STAGES},
         "end_to_end_seconds": round(time.time() - started, 3),
+        "warehouse_mb": round(files.published.stat().st_size / 2**20, 1) if files.published.exists() else 0.0,
         "peak_rss_mb": sampler.peak_mb(),
         "peak_rss_mb_by_stage": sampler.by_label_mb(),
     }

@@ -289,7 +289,8 @@ def doc_profiles(
     # the place told with the principal toll (its first figure, one naming the victims before a bare
     # "people"): the first named after it ("kill 50 gunmen in Lattakia"), else the last before it
     toll = (
-        top.sort(pl.col("victim_group") == "people", "m_start")
+        # ties (equal offsets in two sentences) go to the earlier sentence, so reruns agree
+        top.sort(pl.col("victim_group") == "people", "m_start", "sentence_idx", "char_start")
         .unique("doc_id", keep="first")
         .select(
             "doc_id",

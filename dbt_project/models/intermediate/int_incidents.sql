@@ -4,10 +4,11 @@
   Events enriched with their casualty figures. Totals come from `int_claims` (top-level
   rows only, per claim source); when sources disagree the incident's total is the
   highest figure any one source gives — figures from different sources are never added.
+  The evidence sentence stays in staging; fct_incidents takes it from there.
 #}
 
 with events as (
-    select * from {{ ref('stg_events') }}{{ only_this_run() }}
+    select * exclude (evidence) from {{ ref('stg_events') }}{{ only_this_run() }}
 ),
 
 claims as (

@@ -1,28 +1,37 @@
 {#- Incremental: only the documents the extractor processed in this run (config in dbt_project.yml;
     macros/incremental_marts.sql). -#}
 
+with incidents as (
+    select * from {{ ref('int_incidents') }}{{ only_this_run() }}
+),
+
+staged as (
+    select incident_id, evidence from {{ ref('stg_events') }}{{ only_this_run() }}
+)
+
 select
-    incident_id,
-    doc_id,
-    event_date,
-    date_precision,
-    event_type,
-    sub_event_type,
-    method,
-    actor1,
-    actor2,
-    location_name,
-    admin1,
-    latitude,
-    longitude,
-    geo_precision,
-    claim_source,
-    is_background,
-    evidence,
-    char_start,
-    char_end,
-    sentence_idx,
-    extractor_version,
-    killed_total
-from {{ ref('int_incidents') }}
-{{ only_this_run() }}
+    incidents.incident_id,
+    incidents.doc_id,
+    incidents.event_date,
+    incidents.date_precision,
+    incidents.event_type,
+    incidents.sub_event_type,
+    incidents.method,
+    incidents.actor1,
+    incidents.actor2,
+    incidents.location_name,
+    incidents.admin1,
+    incidents.latitude,
+    incidents.longitude,
+    incidents.geo_precision,
+    incidents.claim_source,
+    incidents.is_background,
+    staged.evidence,
+    incidents.char_start,
+    incidents.char_end,
+    incidents.sentence_idx,
+    incidents.extractor_version,
+    incidents.killed_total
+from incidents
+left join staged
+    on staged.incident_id = incidents.incident_id

@@ -14,10 +14,12 @@ around line breaks trimmed; 3+ newlines -> 2 (paragraph breaks survive); strip; 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import ftfy
 import polars as pl
 
+from ingest.badness import MAX_DECODE_LENGTH, MAY_NEED_FTFY
 from ingest.decode import decode_bytes
 
 # UTF-8 mis-decoded as cp1252/latin-1 always shows a char from U+0080..U+00FF; as Mac Roman it
@@ -70,11 +72,30 @@ def _mac_punctuation(match: re.Match[str]) -> str:
     return match.group()
 
 
-def normalise(texts: pl.Expr) -> pl.Expr:
-    """Whitespace, control characters, quotes and NFC; pure polars."""
-    for pattern, replacement in _REPLACEMENTS:
-        texts = texts.str.replace_all(pattern, replacement)
-    return texts.str.strip_chars(" \t\n").str.normalize("NFC")
+def _nfc_may_change() -> str:
+    """A regex class of the characters NFC may change or combine; a text without any is NFC.
+
+    That is the Unicode quick check: a text is NFC when none of its characters has a non-zero
+    combining class or NFC_Quick_Check No/Maybe (the second half of a canonical pair). Computed
+    below `_NFC_BELOW` (everything above counts, as does anything unassigned in Python's
+    Unicode version, which may be older than polars').
+    """
+    chars = set()
+    for code in range(_NFC_BELOW):
+        char = chr(code)
+        if (unicodedata.combining(char) or unicodedata.category(char) in ("Cn", "Cs")
+                or unicodedata.normalize("NFC", char) != char):
+            chars.add(code)
+        pair = unicodedata.decomposition(char).split()
+        if len(pair) == 2 and not pair[0].startswith("<"):
+            chars.add(int(pair[1], 16))
+    chars.update(range(0x1161, 0x1176), range(0x11A8, 0x11C3))  # Hangul vowels and trailing consonants
+    spelled = "".join(f"\\x{{{code:X}}}" for code in sorted(chars))
+    return f"[{spelled}\\x{{{_NFC_BELOW:X}}}-\\x{{10FFFF}}]"
+
+
+_NFC_BELOW = 0x3000
+NFC_MAY_CHANGE = _nfc_may_change()
 
 
 def _repair(texts: pl.Series) -> pl.Series:
@@ -82,30 +103,44 @@ def _repair(texts: pl.Series) -> pl.Series:
     if not suspect.any():
         return texts
     rows = suspect.arg_true()
+    # Of those, only the rows ftfy could change (`ingest.badness`): it is slow even when it does nothing.
+    candidates = texts.gather(rows)
+    rows = rows.filter(candidates.str.contains(MAY_NEED_FTFY) | (candidates.str.len_chars() > MAX_DECODE_LENGTH))
+    if rows.is_empty():
+        return texts
     fixed = pl.Series([repair_mojibake(t) for t in texts.gather(rows)], dtype=pl.String)
     return texts.clone().scatter(rows, fixed)  # scatter works in place; the caller keeps its input
 
 
 def _normalise(texts: pl.Series) -> pl.Series:
-    return pl.select(normalise(pl.lit(texts))).to_series().rename(texts.name)
+    """Whitespace, control characters, quotes and NFC; pure polars."""
+    out = texts
+    for pattern, replacement in _REPLACEMENTS:
+        out = out.str.replace_all(pattern, replacement)
+    out = out.str.strip_chars(" \t\n")
+    # NFC costs as much as all the rest; most texts are NFC already by the quick check.
+    rows = out.str.contains(NFC_MAY_CHANGE).arg_true()
+    if not rows.is_empty():
+        out = out.scatter(rows, out.gather(rows).str.normalize("NFC"))
+    return out.rename(texts.name)
 
 
 def clean_texts(texts: pl.Series) -> pl.Series:
     """Repair and normalise a String Series (nulls become ""); idempotent."""
-    out = _normalise(_repair(texts.cast(pl.String).fill_null("")))
+    texts = texts.cast(pl.String).fill_null("")
+    out = _normalise(_repair(texts))
     # ftfy and normalisation can enable each other (a removed control char joins a mojibake
-    # pair), so suspect rows are taken to a fixed point; clean(clean(x)) == clean(x).
+    # pair), so suspect rows are taken to a fixed point; clean(clean(x)) == clean(x). A row the
+    # last round left unchanged is at it already.
+    rows = (out.str.contains(SUSPECT) & (out != texts)).arg_true()
     for _ in range(_MAX_ROUNDS):
-        suspect = out.str.contains(SUSPECT)
-        if not suspect.any():
+        if rows.is_empty():
             break
-        rows = suspect.arg_true()
         before = out.gather(rows)
         after = _normalise(_repair(before))
         changed = before != after
-        if not changed.any():
-            break
         out = out.scatter(rows.filter(changed), after.filter(changed))
+        rows = rows.filter(changed & after.str.contains(SUSPECT))
     return out
 
 

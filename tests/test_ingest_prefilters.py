@@ -1,0 +1,54 @@
+"""The cheap polars prefilters in front of costly cleaning steps skip only rows the step leaves alone."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+
+import polars as pl
+from ftfy.badness import is_bad
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ingest.badness import MAY_NEED_FTFY
+from ingest.clean import NFC_MAY_CHANGE, repair_mojibake
+
+_FRAGMENTS = ["â€™", "Ã©", "Ã", "Â", "\xa0", "‚Äč", "‚Äô", "√©", "≈°", "Œ", "œ", "×²", "вЂ", "ГўВЂВ", "Ø§", "à²",
+              "\x1b[31m", "\x85", "\x9d", "é", "£", "©", "°", "—", "“", "’", "\n", " ", "a", "Syria", "1"]
+_ENCODINGS = ["cp1252", "latin-1", "mac_roman", "cp1251", "cp437", "iso-8859-2"]
+
+
+@st.composite
+def mojibake(draw: st.DrawFn) -> str:
+    """Text, sometimes with a stretch of it encoded as UTF-8 and decoded as a single-byte charset."""
+    text = "".join(draw(st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=6)), max_size=25)))
+    if draw(st.booleans()):
+        encoding = draw(st.sampled_from(_ENCODINGS))
+        text = text.encode("utf-8", "surrogatepass").decode(encoding, errors="replace")
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(mojibake(), min_size=1, max_size=20))
+def test_ftfy_is_skipped_only_where_it_changes_nothing(texts: list[str]) -> None:
+    flagged = pl.Series(texts, dtype=pl.String).str.contains(MAY_NEED_FTFY).to_list()
+    for text, flag in zip(texts, flagged, strict=True):
+        if any(is_bad(line) for line in text.splitlines(keepends=True)):
+            assert flag, text
+        if not flag:
+            assert repair_mojibake(text) == text
+
+
+def test_nfc_prefilter_covers_every_code_point() -> None:
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
+    flagged = pl.Series(chars).str.contains(NFC_MAY_CHANGE).to_list()
+    seconds = set()
+    for char in chars:
+        pair = unicodedata.decomposition(char).split()
+        if len(pair) == 2 and not pair[0].startswith("<"):
+            seconds.add(chr(int(pair[1], 16)))
+    unflagged = [char for char, flag in zip(chars, flagged, strict=True) if not flag]
+    assert "\u0301" not in unflagged and "\u212b" not in unflagged and "é" in unflagged and "—" in unflagged
+    for char in unflagged:
+        assert unicodedata.combining(char) == 0 and unicodedata.normalize("NFC", char) == char, hex(ord(char))
+        assert char not in seconds, hex(ord(char))

@@ -10,8 +10,10 @@ from ftfy.badness import is_bad
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ingest import language
 from ingest.badness import MAY_NEED_FTFY
 from ingest.clean import NFC_MAY_CHANGE, repair_mojibake
+from ingest.language import _as_ascii
 
 _FRAGMENTS = ["â€™", "Ã©", "Ã", "Â", "\xa0", "‚Äč", "‚Äô", "√©", "≈°", "Œ", "œ", "×²", "вЂ", "ГўВЂВ", "Ø§", "à²",
               "\x1b[31m", "\x85", "\x9d", "é", "£", "©", "°", "—", "“", "’", "\n", " ", "a", "Syria", "1"]
@@ -52,3 +54,45 @@ def test_nfc_prefilter_covers_every_code_point() -> None:
     for char in unflagged:
         assert unicodedata.combining(char) == 0 and unicodedata.normalize("NFC", char) == char, hex(ord(char))
         assert char not in seconds, hex(ord(char))
+
+
+def test_as_ascii_keeps_what_word_searches_see() -> None:
+    chars = pl.Series([chr(c) for c in range(0x80, sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF])
+    spelt = _as_ascii(chars)
+    assert spelt.str.contains(r"^[\x00-\x7F]$").all()
+    assert (spelt.str.contains(r"^\w$") == chars.str.contains(r"^\w$")).all()  # \b stays where it was
+    for letter in "abcdefghijklmnopqrstuvwxyz":  # "ſ" and the Kelvin sign match "s" and "k"
+        pattern = f"(?i)^{letter}$"
+        assert (spelt.str.contains(pattern) == chars.str.contains(pattern)).all(), letter
+
+
+def _not_english_by_definition(texts: pl.Series) -> pl.Series:
+    """The rules of ingest.language, every count on every text."""
+    sample = pl.col("t").str.slice(0, language.SAMPLE_CHARS)
+    counts = pl.DataFrame({"t": texts}).select(
+        letters=sample.str.replace_all(r"\P{L}+", "").str.len_chars(),
+        other=sample.str.count_matches(r"[\p{L}--[A-Za-z]]"),
+        words=sample.str.count_matches(r"\p{L}+"),
+        english=sample.str.count_matches(language._words_re(language._ENGLISH)),
+        foreign=sample.str.count_matches(language._words_re(language._FOREIGN)),
+    )
+    letters, words, english, foreign = pl.col("letters"), pl.col("words"), pl.col("english"), pl.col("foreign")
+    script = (letters > 0) & (letters - pl.col("other") < letters * language.MIN_ASCII_LETTER_SHARE)
+    by_words = (words >= language.MIN_WORDS) & (
+        (english < foreign) | (english < words * language.MIN_STOPWORD_SHARE))
+    return counts.select(script | by_words).to_series()
+
+
+_WORDS = [*language._ENGLISH, *language._FOREIGN, "café", "Ärger", "ſ", "iſ", "\u212a", "x", "der1", "_le", "du"]
+_SEPARATORS = [" ", " ", ", ", ".\n", "é", "–", "1", "_", "\u0301", "ſ", "\u212a", "ü", "\u200d", "'", "中", "й", "😀"]
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_SEPARATORS), st.booleans()),
+                         max_size=60), min_size=1, max_size=30))
+def test_not_english_is_its_definition(docs: list[list[tuple[str, str, bool]]]) -> None:
+    texts = pl.Series("t", ["".join((w.upper() if up else w) + sep for w, sep, up in doc) for doc in docs])
+    assert language.not_english(texts).to_list() == _not_english_by_definition(texts).to_list()
+    for words in (language._ENGLISH, language._FOREIGN_ASCII):
+        pattern = language._words_re(words)
+        assert (_as_ascii(texts).str.count_matches(pattern) == texts.str.count_matches(pattern)).all()

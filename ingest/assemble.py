@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from ingest.clean import clean_texts, clean_titles
+from ingest.clean import clean_texts, clean_titles, single_line
 from ingest.files import Problem
 from ingest.language import not_english
 from ingest.schema import DOCUMENTS, QUARANTINE
@@ -60,7 +60,7 @@ def finalize(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     if raw.is_empty():
         return pl.DataFrame(schema=DOCUMENTS), pl.DataFrame(schema=QUARANTINE)
     body = clean_texts(raw.get_column("body"))
-    first_line = body.str.extract(r"^([^\n]*)").str.replace_all(r"\s+", " ")
+    first_line = single_line(body.str.split_exact("\n", 1).struct.field("field_0"))
     title = clean_titles(raw.get_column("title"))
     # A plain-text or Markdown file without a heading is titled by its first line.
     title = pl.select(

@@ -39,6 +39,8 @@ _FTFY = ftfy.TextFixerConfig(
 # "‚Äč" = U+200B ZERO WIDTH SPACE; ftfy knows Mac Roman but not Mac Central European.
 _MAC_PUNCTUATION = re.compile("‚[ÄÅ].")
 _MAX_ROUNDS = 4
+# Whitespace runs but a lone space: \s+ would match (and rewrite) every space between words.
+_WHITESPACE_RUN = r"[\s--[ ]]\s*| \s+"
 
 _REPLACEMENTS: tuple[tuple[str, str], ...] = (
     (r"\r\n?|[\x{0B}\x{0C}\x{85}\x{2028}\x{2029}]", "\n"),
@@ -144,9 +146,14 @@ def clean_texts(texts: pl.Series) -> pl.Series:
     return out
 
 
+def single_line(texts: pl.Series) -> pl.Series:
+    """Every whitespace run -> one space; a run that is one space already is not a match (cheaper)."""
+    return texts.str.replace_all(_WHITESPACE_RUN, " ")
+
+
 def clean_titles(titles: pl.Series) -> pl.Series:
-    """`clean_texts`, then a single line: every whitespace run -> one space."""
-    return clean_texts(titles).str.replace_all(r"\s+", " ")
+    """`clean_texts`, then a single line."""
+    return single_line(clean_texts(titles))
 
 
 def clean_text(text: str | bytes) -> str:

@@ -42,20 +42,21 @@ _MAX_ROUNDS = 4
 # Whitespace runs but a lone space: \s+ would match (and rewrite) every space between words.
 _WHITESPACE_RUN = r"[\s--[ ]]\s*| \s+"
 
-_REPLACEMENTS: tuple[tuple[str, str], ...] = (
-    (r"\r\n?|[\x{0B}\x{0C}\x{85}\x{2028}\x{2029}]", "\n"),
-    (r"[\x{2018}\x{2019}\x{201A}\x{201B}\x{2032}]", "'"),
-    (r"[\x{201C}\x{201D}\x{201E}\x{201F}\x{2033}]", '"'),
-    (r"[\x{A0}\x{1680}\x{2000}-\x{200A}\x{202F}\x{205F}\x{3000}]", " "),
-    # C0/C1 controls but \t and \n, soft hyphen, zero-width, bidi marks/embeddings/isolates, BOM.
-    (
-        r"[\x{00}-\x{08}\x{0E}-\x{1F}\x{7F}-\x{9F}\x{AD}\x{200B}-\x{200F}\x{202A}-\x{202E}"
-        r"\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]",
-        "",
-    ),
-    (r"[ \t]{2,}", " "),
-    (r"[ \t]*\n[ \t]*", "\n"),
-    (r"\n{3,}", "\n\n"),
+# In order, with whether the pattern can match ASCII text; the others run only on the rows
+# with a non-ASCII character. Splitting a class in two keeps the result (both halves map to the
+# same string, and nothing one writes is matched by the other).
+_REPLACEMENTS: tuple[tuple[str, str, bool], ...] = (
+    (r"\r\n?|[\x{0B}\x{0C}]", "\n", True),
+    (r"[\x{85}\x{2028}\x{2029}]", "\n", False),
+    (r"[\x{2018}\x{2019}\x{201A}\x{201B}\x{2032}]", "'", False),
+    (r"[\x{201C}\x{201D}\x{201E}\x{201F}\x{2033}]", '"', False),
+    (r"[\x{A0}\x{1680}\x{2000}-\x{200A}\x{202F}\x{205F}\x{3000}]", " ", False),
+    # C1 and C0 controls but \t and \n, soft hyphen, zero-width, bidi marks/embeddings/isolates, BOM.
+    (r"[\x{80}-\x{9F}\x{AD}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]", "", False),
+    (r"[\x{00}-\x{08}\x{0E}-\x{1F}\x{7F}]", "", True),
+    (r"[ \t]{2,}", " ", True),
+    (r"[ \t]*\n[ \t]*", "\n", True),
+    (r"\n{3,}", "\n\n", True),
 )
 
 
@@ -100,11 +101,20 @@ _NFC_BELOW = 0x3000
 NFC_MAY_CHANGE = _nfc_may_change()
 
 
+def non_ascii_rows(texts: pl.Series) -> pl.Series:
+    """Indices of the texts with a non-ASCII character: a byte and a character count tell, at memory speed.
+
+    A regex search for a class of non-ASCII characters reads every byte (~0.2 s per 100 MB);
+    most rows of an English corpus are ASCII, so such searches run on these rows only.
+    """
+    return (texts.str.len_bytes() != texts.str.len_chars()).arg_true()
+
+
 def _repair(texts: pl.Series) -> pl.Series:
-    suspect = texts.str.contains(SUSPECT).fill_null(False)
-    if not suspect.any():
-        return texts
-    rows = suspect.arg_true()
+    # SUSPECT characters are non-ASCII but ESC.
+    rows = (texts.str.len_bytes() != texts.str.len_chars()) | texts.str.contains("\x1b", literal=True)
+    rows = rows.fill_null(False).arg_true()
+    rows = rows.filter(texts.gather(rows).str.contains(SUSPECT))
     # Of those, only the rows ftfy could change (`ingest.badness`): it is slow even when it does nothing.
     candidates = texts.gather(rows)
     rows = rows.filter(candidates.str.contains(MAY_NEED_FTFY) | (candidates.str.len_chars() > MAX_DECODE_LENGTH))
@@ -116,12 +126,16 @@ def _repair(texts: pl.Series) -> pl.Series:
 
 def _normalise(texts: pl.Series) -> pl.Series:
     """Whitespace, control characters, quotes and NFC; pure polars."""
-    out = texts
-    for pattern, replacement in _REPLACEMENTS:
-        out = out.str.replace_all(pattern, replacement)
+    wide = non_ascii_rows(texts)  # replacements only ever write ASCII, so this stays a superset
+    out = texts.clone()  # scatter works in place
+    for pattern, replacement, ascii_too in _REPLACEMENTS:
+        if ascii_too:
+            out = out.str.replace_all(pattern, replacement)
+        elif not wide.is_empty():
+            out = out.scatter(wide, out.gather(wide).str.replace_all(pattern, replacement))
     out = out.str.strip_chars(" \t\n")
     # NFC costs as much as all the rest; most texts are NFC already by the quick check.
-    rows = out.str.contains(NFC_MAY_CHANGE).arg_true()
+    rows = wide.filter(out.gather(wide).str.contains(NFC_MAY_CHANGE))
     if not rows.is_empty():
         out = out.scatter(rows, out.gather(rows).str.normalize("NFC"))
     return out.rename(texts.name)
@@ -134,7 +148,8 @@ def clean_texts(texts: pl.Series) -> pl.Series:
     # ftfy and normalisation can enable each other (a removed control char joins a mojibake
     # pair), so suspect rows are taken to a fixed point; clean(clean(x)) == clean(x). A row the
     # last round left unchanged is at it already.
-    rows = (out.str.contains(SUSPECT) & (out != texts)).arg_true()
+    rows = (out != texts).arg_true()
+    rows = rows.filter(out.gather(rows).str.contains(SUSPECT))
     for _ in range(_MAX_ROUNDS):
         if rows.is_empty():
             break

@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import polars as pl
 
+from ingest.clean import non_ascii_rows
+
 MIN_ASCII_LETTER_SHARE = 0.5
 MIN_WORDS = 15
 SAMPLE_CHARS = 20_000  # the language of an article shows in its first pages; bounds the cost
@@ -53,7 +55,7 @@ def _as_ascii(sample: pl.Series) -> pl.Series:
     not) that the listed ASCII words cannot match, but for "ſ" and "K" (Kelvin), which match "s"
     and "k" case-insensitively and become those.
     """
-    rows = sample.str.contains(r"[^\x00-\x7F]").fill_null(False).arg_true()
+    rows = non_ascii_rows(sample)
     if rows.is_empty():
         return sample
     spelt = (
@@ -75,13 +77,13 @@ def not_english(texts: pl.Series) -> pl.Series:
     spelt = _as_ascii(sample)
     # Eager polars computes the columns of one `select` in parallel.
     counts = pl.DataFrame({"s": sample, "a": spelt}).select(
-        other_letters=pl.col("s").str.count_matches(r"[\p{L}--[A-Za-z]]"),
         english=pl.col("a").str.count_matches(_words_re(_ENGLISH)),
         foreign=pl.col("a").str.count_matches(_words_re(_FOREIGN_ASCII))
         + pl.col("s").str.count_matches(_words_re(_FOREIGN_OTHER)),
         most_words=(pl.col("s").str.len_chars() + 1) // 2,  # words need a separator between them
     )
-    other_letters, english, foreign = counts.get_column("other_letters"), counts["english"], counts["foreign"]
+    english, foreign = counts.get_column("english"), counts.get_column("foreign")
+    other_letters = _on_rows(sample, non_ascii_rows(sample), lambda s: s.str.count_matches(r"[\p{L}--[A-Za-z]]"))
     # Letters and words are counted only where they can decide (one regex match per word is
     # the costliest count): without non-ASCII letters the script is Latin; a text whose English
     # words are at least its foreign ones and at least MIN_STOPWORD_SHARE of the most words it

@@ -10,7 +10,7 @@ from ftfy.badness import is_bad
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest import language
+from ingest import clean, language
 from ingest.badness import MAY_NEED_FTFY
 from ingest.clean import NFC_MAY_CHANGE, repair_mojibake, single_line
 from ingest.language import _as_ascii
@@ -104,3 +104,24 @@ def test_not_english_is_its_definition(docs: list[list[tuple[str, str, bool]]]) 
 def test_single_line_is_every_whitespace_run_to_one_space(texts: list[str]) -> None:
     series = pl.Series(texts, dtype=pl.String)
     assert single_line(series).to_list() == series.str.replace_all(r"\s+", " ").to_list()
+
+
+def _normalise_by_definition(texts: pl.Series) -> pl.Series:
+    for pattern, replacement, _ in clean._REPLACEMENTS:
+        texts = texts.str.replace_all(pattern, replacement)
+    return texts.str.strip_chars(" \t\n").str.normalize("NFC")
+
+
+_ASCII_PIECES = ["a", "B", " ", "  ", "\t", " \t ", "\n", "\n\n\n", "\r\n", "\r", "\x0b", "\x0c", "\x00", "\x1f", "\x7f", "."]
+_OTHER_PIECES = ["\x85", "\u2028", "’", "“", "\xa0", "\u3000", "\u200b", "\ufeff", "\x9d", "e\u0301", "é", "—", "\u1100\u1161"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_ASCII_PIECES), max_size=12).map("".join)
+                | st.lists(st.sampled_from(_ASCII_PIECES + _OTHER_PIECES), max_size=12).map("".join), max_size=20))
+def test_normalise_is_its_definition(texts: list[str]) -> None:
+    series = pl.Series(texts, dtype=pl.String)
+    assert clean._normalise(series).to_list() == _normalise_by_definition(series).to_list()
+    every_ascii = pl.Series(["".join(map(chr, range(128))) * 3])
+    for pattern, _, ascii_too in clean._REPLACEMENTS:
+        assert ascii_too or not every_ascii.str.contains(pattern).any(), pattern

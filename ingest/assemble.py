@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from ingest.clean import clean_texts, clean_titles, single_line
+from ingest.clean import clean_texts, clean_titles
 from ingest.files import Problem
 from ingest.language import not_english
 from ingest.schema import DOCUMENTS, QUARANTINE
@@ -60,7 +60,9 @@ def finalize(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     if raw.is_empty():
         return pl.DataFrame(schema=DOCUMENTS), pl.DataFrame(schema=QUARANTINE)
     body = clean_texts(raw.get_column("body"))
-    first_line = single_line(body.str.split_exact("\n", 1).struct.field("field_0"))
+    # A cleaned text's whitespace runs are one space, one tab or newlines (clean.clean_texts),
+    # so its first line is a single line once tabs are spaces: no regex over every article.
+    first_line = body.str.split_exact("\n", 1).struct.field("field_0").str.replace_all("\t", " ", literal=True)
     title = clean_titles(raw.get_column("title"))
     # A plain-text or Markdown file without a heading is titled by its first line.
     title = pl.select(

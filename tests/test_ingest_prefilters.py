@@ -125,3 +125,11 @@ def test_normalise_is_its_definition(texts: list[str]) -> None:
     every_ascii = pl.Series(["".join(map(chr, range(128))) * 3])
     for pattern, _, ascii_too in clean._REPLACEMENTS:
         assert ascii_too or not every_ascii.str.contains(pattern).any(), pattern
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_ASCII_PIECES + _OTHER_PIECES + ["\u2003\t", "\x1c", "\u180e"]), max_size=12)
+                .map("".join), max_size=20))
+def test_a_cleaned_line_is_single_once_tabs_are_spaces(texts: list[str]) -> None:
+    lines = clean.clean_texts(pl.Series(texts, dtype=pl.String)).str.split("\n").explode()
+    assert single_line(lines).to_list() == lines.str.replace_all("\t", " ", literal=True).to_list()

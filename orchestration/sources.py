@@ -7,7 +7,8 @@
 * A skipped file is read again anyway when one of its duplicates points at a document of a file
   being re-read (that document may have changed or gone, so the duplicate may now be a document).
 * Files are read in batches (`ingest.read_batches`) and each batch is written on its own, so
-  memory stays flat as the source grows. Deduplication across batches uses the documents kept
+  memory stays flat as the source grows. The next batch is read and cleaned in a thread while
+  the current one is written (`read_ahead`). Deduplication across batches uses the documents kept
   earlier in the run and those of skipped files as `prior`: a document already in the warehouse
   from an unchanged file stays the kept one.
 """
@@ -27,7 +28,7 @@ from ingest.dedup import deduplicate
 from orchestration import tables
 
 # Inputs read at once. At FA-KES sizes (2 KB a text) a batch is ~100 MB of text; cleaning it
-# takes a few copies of that.
+# takes a few copies of that, and `read_ahead` holds two batches (one cleaned, one being written).
 BATCH_SIZE = 50_000
 
 # The file a source_ref belongs to: `path`, `path#record N` or `path#line N` (ingest.records).

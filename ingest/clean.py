@@ -14,10 +14,12 @@ around line breaks trimmed; 3+ newlines -> 2 (paragraph breaks survive); strip; 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import ftfy
 import polars as pl
 
+from ingest.badness import MAX_DECODE_LENGTH, MAY_NEED_FTFY
 from ingest.decode import decode_bytes
 
 # UTF-8 mis-decoded as cp1252/latin-1 always shows a char from U+0080..U+00FF; as Mac Roman it
@@ -37,21 +39,24 @@ _FTFY = ftfy.TextFixerConfig(
 # "‚Äč" = U+200B ZERO WIDTH SPACE; ftfy knows Mac Roman but not Mac Central European.
 _MAC_PUNCTUATION = re.compile("‚[ÄÅ].")
 _MAX_ROUNDS = 4
+# Whitespace runs but a lone space: \s+ would match (and rewrite) every space between words.
+_WHITESPACE_RUN = r"[\s--[ ]]\s*| \s+"
 
-_REPLACEMENTS: tuple[tuple[str, str], ...] = (
-    (r"\r\n?|[\x{0B}\x{0C}\x{85}\x{2028}\x{2029}]", "\n"),
-    (r"[\x{2018}\x{2019}\x{201A}\x{201B}\x{2032}]", "'"),
-    (r"[\x{201C}\x{201D}\x{201E}\x{201F}\x{2033}]", '"'),
-    (r"[\x{A0}\x{1680}\x{2000}-\x{200A}\x{202F}\x{205F}\x{3000}]", " "),
-    # C0/C1 controls but \t and \n, soft hyphen, zero-width, bidi marks/embeddings/isolates, BOM.
-    (
-        r"[\x{00}-\x{08}\x{0E}-\x{1F}\x{7F}-\x{9F}\x{AD}\x{200B}-\x{200F}\x{202A}-\x{202E}"
-        r"\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]",
-        "",
-    ),
-    (r"[ \t]{2,}", " "),
-    (r"[ \t]*\n[ \t]*", "\n"),
-    (r"\n{3,}", "\n\n"),
+# In order, with whether the pattern can match ASCII text; the others run only on the rows
+# with a non-ASCII character. Splitting a class in two keeps the result (both halves map to the
+# same string, and nothing one writes is matched by the other).
+_REPLACEMENTS: tuple[tuple[str, str, bool], ...] = (
+    (r"\r\n?|[\x{0B}\x{0C}]", "\n", True),
+    (r"[\x{85}\x{2028}\x{2029}]", "\n", False),
+    (r"[\x{2018}\x{2019}\x{201A}\x{201B}\x{2032}]", "'", False),
+    (r"[\x{201C}\x{201D}\x{201E}\x{201F}\x{2033}]", '"', False),
+    (r"[\x{A0}\x{1680}\x{2000}-\x{200A}\x{202F}\x{205F}\x{3000}]", " ", False),
+    # C1 and C0 controls but \t and \n, soft hyphen, zero-width, bidi marks/embeddings/isolates, BOM.
+    (r"[\x{80}-\x{9F}\x{AD}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]", "", False),
+    (r"[\x{00}-\x{08}\x{0E}-\x{1F}\x{7F}]", "", True),
+    (r"[ \t]{2,}", " ", True),
+    (r"[ \t]*\n[ \t]*", "\n", True),
+    (r"\n{3,}", "\n\n", True),
 )
 
 
@@ -70,48 +75,100 @@ def _mac_punctuation(match: re.Match[str]) -> str:
     return match.group()
 
 
-def normalise(texts: pl.Expr) -> pl.Expr:
-    """Whitespace, control characters, quotes and NFC; pure polars."""
-    for pattern, replacement in _REPLACEMENTS:
-        texts = texts.str.replace_all(pattern, replacement)
-    return texts.str.strip_chars(" \t\n").str.normalize("NFC")
+def _nfc_may_change() -> str:
+    """A regex class of the characters NFC may change or combine; a text without any is NFC.
+
+    That is the Unicode quick check: a text is NFC when none of its characters has a non-zero
+    combining class or NFC_Quick_Check No/Maybe (the second half of a canonical pair). Computed
+    below `_NFC_BELOW` (everything above counts, as does anything unassigned in Python's
+    Unicode version, which may be older than polars').
+    """
+    chars = set()
+    for code in range(_NFC_BELOW):
+        char = chr(code)
+        if (unicodedata.combining(char) or unicodedata.category(char) in ("Cn", "Cs")
+                or unicodedata.normalize("NFC", char) != char):
+            chars.add(code)
+        pair = unicodedata.decomposition(char).split()
+        if len(pair) == 2 and not pair[0].startswith("<"):
+            chars.add(int(pair[1], 16))
+    chars.update(range(0x1161, 0x1176), range(0x11A8, 0x11C3))  # Hangul vowels and trailing consonants
+    spelled = "".join(f"\\x{{{code:X}}}" for code in sorted(chars))
+    return f"[{spelled}\\x{{{_NFC_BELOW:X}}}-\\x{{10FFFF}}]"
+
+
+_NFC_BELOW = 0x3000
+NFC_MAY_CHANGE = _nfc_may_change()
+
+
+def non_ascii_rows(texts: pl.Series) -> pl.Series:
+    """Indices of the texts with a non-ASCII character: a byte and a character count tell, at memory speed.
+
+    A regex search for a class of non-ASCII characters reads every byte (~0.2 s per 100 MB);
+    most rows of an English corpus are ASCII, so such searches run on these rows only.
+    """
+    return (texts.str.len_bytes() != texts.str.len_chars()).arg_true()
 
 
 def _repair(texts: pl.Series) -> pl.Series:
-    suspect = texts.str.contains(SUSPECT).fill_null(False)
-    if not suspect.any():
+    # SUSPECT characters are non-ASCII but ESC.
+    rows = (texts.str.len_bytes() != texts.str.len_chars()) | texts.str.contains("\x1b", literal=True)
+    rows = rows.fill_null(False).arg_true()
+    rows = rows.filter(texts.gather(rows).str.contains(SUSPECT))
+    # Of those, only the rows ftfy could change (`ingest.badness`): it is slow even when it does nothing.
+    candidates = texts.gather(rows)
+    rows = rows.filter(candidates.str.contains(MAY_NEED_FTFY) | (candidates.str.len_chars() > MAX_DECODE_LENGTH))
+    if rows.is_empty():
         return texts
-    rows = suspect.arg_true()
     fixed = pl.Series([repair_mojibake(t) for t in texts.gather(rows)], dtype=pl.String)
     return texts.clone().scatter(rows, fixed)  # scatter works in place; the caller keeps its input
 
 
 def _normalise(texts: pl.Series) -> pl.Series:
-    return pl.select(normalise(pl.lit(texts))).to_series().rename(texts.name)
+    """Whitespace, control characters, quotes and NFC; pure polars."""
+    wide = non_ascii_rows(texts)  # replacements only ever write ASCII, so this stays a superset
+    out = texts.clone()  # scatter works in place
+    for pattern, replacement, ascii_too in _REPLACEMENTS:
+        if ascii_too:
+            out = out.str.replace_all(pattern, replacement)
+        elif not wide.is_empty():
+            out = out.scatter(wide, out.gather(wide).str.replace_all(pattern, replacement))
+    out = out.str.strip_chars(" \t\n")
+    # NFC costs as much as all the rest; most texts are NFC already by the quick check.
+    rows = wide.filter(out.gather(wide).str.contains(NFC_MAY_CHANGE))
+    if not rows.is_empty():
+        out = out.scatter(rows, out.gather(rows).str.normalize("NFC"))
+    return out.rename(texts.name)
 
 
 def clean_texts(texts: pl.Series) -> pl.Series:
     """Repair and normalise a String Series (nulls become ""); idempotent."""
-    out = _normalise(_repair(texts.cast(pl.String).fill_null("")))
+    texts = texts.cast(pl.String).fill_null("")
+    out = _normalise(_repair(texts))
     # ftfy and normalisation can enable each other (a removed control char joins a mojibake
-    # pair), so suspect rows are taken to a fixed point; clean(clean(x)) == clean(x).
+    # pair), so suspect rows are taken to a fixed point; clean(clean(x)) == clean(x). A row the
+    # last round left unchanged is at it already.
+    rows = (out != texts).arg_true()
+    rows = rows.filter(out.gather(rows).str.contains(SUSPECT))
     for _ in range(_MAX_ROUNDS):
-        suspect = out.str.contains(SUSPECT)
-        if not suspect.any():
+        if rows.is_empty():
             break
-        rows = suspect.arg_true()
         before = out.gather(rows)
         after = _normalise(_repair(before))
         changed = before != after
-        if not changed.any():
-            break
         out = out.scatter(rows.filter(changed), after.filter(changed))
+        rows = rows.filter(changed & after.str.contains(SUSPECT))
     return out
 
 
+def single_line(texts: pl.Series) -> pl.Series:
+    """Every whitespace run -> one space; a run that is one space already is not a match (cheaper)."""
+    return texts.str.replace_all(_WHITESPACE_RUN, " ")
+
+
 def clean_titles(titles: pl.Series) -> pl.Series:
-    """`clean_texts`, then a single line: every whitespace run -> one space."""
-    return clean_texts(titles).str.replace_all(r"\s+", " ")
+    """`clean_texts`, then a single line."""
+    return single_line(clean_texts(titles))
 
 
 def clean_text(text: str | bytes) -> str:

@@ -10,7 +10,11 @@ the letter test: a headline may have no function word at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
+
+from ingest.clean import non_ascii_rows
 
 MIN_ASCII_LETTER_SHARE = 0.5
 MIN_WORDS = 15
@@ -30,27 +34,67 @@ _FOREIGN = (
     "wurde", "il", "di", "che", "della", "sono", "anche", "não", "uma", "com", "foram", "ve", "bir",
     "bu", "ile", "için", "olarak",
 )
+_FOREIGN_ASCII = tuple(word for word in _FOREIGN if word.isascii())
+_FOREIGN_OTHER = tuple(word for word in _FOREIGN if not word.isascii())
+
+
+# Placeholder for a non-ASCII word character in `_as_ascii`: a word character no listed word has.
+_OTHER_WORD_CHAR = "0"
 
 
 def _words_re(words: tuple[str, ...]) -> str:
     return r"(?i)\b(?:" + "|".join(words) + r")\b"
 
 
+def _as_ascii(sample: pl.Series) -> pl.Series:
+    """Non-ASCII characters spelt so that ASCII words between \\b count the same, ASCII only.
+
+    Rust's regex runs a case-insensitive search with Unicode word boundaries fast on ASCII text
+    only; on other text a search without a match (a foreign word, in English) takes ~30x longer.
+    Each non-ASCII character becomes one ASCII character of the same kind for `\\b` (word or
+    not) that the listed ASCII words cannot match, but for "ſ" and "K" (Kelvin), which match "s"
+    and "k" case-insensitively and become those.
+    """
+    rows = non_ascii_rows(sample)
+    if rows.is_empty():
+        return sample
+    spelt = (
+        sample.gather(rows).str.replace_all("\u017f", "s", literal=True).str.replace_all("\u212a", "k", literal=True)
+        .str.replace_all(r"[\w--[\x00-\x7F]]", _OTHER_WORD_CHAR).str.replace_all(r"[^\x00-\x7F]", " ")
+    )
+    return sample.clone().scatter(rows, spelt)
+
+
+def _on_rows(values: pl.Series, rows: pl.Series, compute: Callable[[pl.Series], pl.Series]) -> pl.Series:
+    """`compute` of `values` at `rows`, 0 elsewhere (where the caller knows the count does not matter)."""
+    out = pl.zeros(values.len(), pl.UInt32, eager=True)
+    return out.scatter(rows, compute(values.gather(rows)).cast(pl.UInt32)) if not rows.is_empty() else out
+
+
 def not_english(texts: pl.Series) -> pl.Series:
     """Boolean Series: True where the text is not English by the rules above."""
-    # Each count is a column of its own, computed once (and in parallel): eager polars does not
-    # share repeated subexpressions. Letters are counted without one regex match per letter: the
-    # length of the text without its non-letters; ASCII letters are letters less the (rare) others.
-    sample = pl.col("t").str.slice(0, SAMPLE_CHARS)
-    counts = pl.DataFrame({"t": texts}).with_columns(
-        letters=sample.str.replace_all(r"\P{L}+", "").str.len_chars(),
-        other_letters=sample.str.count_matches(r"[\p{L}--[A-Za-z]]"),
-        words=sample.str.count_matches(r"\p{L}+"),
-        english=sample.str.count_matches(_words_re(_ENGLISH)),
-        foreign=sample.str.count_matches(_words_re(_FOREIGN)),
+    sample = texts.str.slice(0, SAMPLE_CHARS)
+    spelt = _as_ascii(sample)
+    # Eager polars computes the columns of one `select` in parallel.
+    counts = pl.DataFrame({"s": sample, "a": spelt}).select(
+        english=pl.col("a").str.count_matches(_words_re(_ENGLISH)),
+        foreign=pl.col("a").str.count_matches(_words_re(_FOREIGN_ASCII))
+        + pl.col("s").str.count_matches(_words_re(_FOREIGN_OTHER)),
+        most_words=(pl.col("s").str.len_chars() + 1) // 2,  # words need a separator between them
     )
-    letters, words, english, foreign = pl.col("letters"), pl.col("words"), pl.col("english"), pl.col("foreign")
-    ascii_letters = letters - pl.col("other_letters")
-    foreign_script = (letters > 0) & (ascii_letters < letters * MIN_ASCII_LETTER_SHARE)
-    foreign_words = (words >= MIN_WORDS) & ((english < foreign) | (english < words * MIN_STOPWORD_SHARE))
-    return counts.select((foreign_script | foreign_words).alias(texts.name)).to_series()
+    english, foreign = counts.get_column("english"), counts.get_column("foreign")
+    other_letters = _on_rows(sample, non_ascii_rows(sample), lambda s: s.str.count_matches(r"[\p{L}--[A-Za-z]]"))
+    # Letters and words are counted only where they can decide (one regex match per word is
+    # the costliest count): without non-ASCII letters the script is Latin; a text whose English
+    # words are at least its foreign ones and at least MIN_STOPWORD_SHARE of the most words it
+    # can hold is English.
+    letters = _on_rows(sample, (other_letters > 0).arg_true(), lambda s: s.str.replace_all(r"\P{L}+", "").str.len_chars())
+    may_be_foreign = (english < foreign) | (english < counts["most_words"] * MIN_STOPWORD_SHARE)
+    words = _on_rows(sample, may_be_foreign.arg_true(), lambda s: s.str.count_matches(r"\p{L}+"))
+    frame = pl.DataFrame({"letters": letters, "other_letters": other_letters, "words": words,
+                          "english": english, "foreign": foreign})
+    letters_, words_, english_, foreign_ = pl.col("letters"), pl.col("words"), pl.col("english"), pl.col("foreign")
+    ascii_letters = letters_ - pl.col("other_letters")
+    foreign_script = (letters_ > 0) & (ascii_letters < letters_ * MIN_ASCII_LETTER_SHARE)
+    foreign_words = (words_ >= MIN_WORDS) & ((english_ < foreign_) | (english_ < words_ * MIN_STOPWORD_SHARE))
+    return frame.select((foreign_script | foreign_words).alias(texts.name)).to_series()

@@ -7,15 +7,18 @@
 * A skipped file is read again anyway when one of its duplicates points at a document of a file
   being re-read (that document may have changed or gone, so the duplicate may now be a document).
 * Files are read in batches (`ingest.read_batches`) and each batch is written on its own, so
-  memory stays flat as the source grows. Deduplication across batches uses the documents kept
+  memory stays flat as the source grows. The next batch is read and cleaned in a thread while
+  the current one is written (`read_ahead`). Deduplication across batches uses the documents kept
   earlier in the run and those of skipped files as `prior`: a document already in the warehouse
   from an unchanged file stays the kept one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import polars as pl
@@ -25,12 +28,13 @@ from ingest.dedup import deduplicate
 from orchestration import tables
 
 # Inputs read at once. At FA-KES sizes (2 KB a text) a batch is ~100 MB of text; cleaning it
-# takes a few copies of that.
+# takes a few copies of that, and `read_ahead` holds two batches (one cleaned, one being written).
 BATCH_SIZE = 50_000
 
 # The file a source_ref belongs to: `path`, `path#record N` or `path#line N` (ingest.records).
 _REF_SUFFIX = r"#(record|line) [0-9]+$"
 COUNTS = ("n_inputs", "n_documents", "n_quarantined", "n_duplicates")
+T = TypeVar("T")
 
 
 def file_of(source_ref: pl.Expr) -> pl.Expr:
@@ -78,6 +82,20 @@ def unchanged_files(con: duckdb.DuckDBPyConnection, source: str, fmt: str, found
     return {relpath for (relpath,) in con.execute("SELECT relpath FROM skipped_files").fetchall()}
 
 
+def read_ahead(items: Iterator[T]) -> Iterator[T]:
+    """`items`, the next one produced in a thread while the caller works on the current one.
+
+    Reading and cleaning a batch is polars (and a little ftfy), writing it is DuckDB; both
+    release the GIL, so the two overlap on two cores. At most two batches are held at once.
+    """
+    done = object()
+    with ThreadPoolExecutor(1, thread_name_prefix="ingest-read-ahead") as pool:
+        ahead = pool.submit(next, items, done)
+        while (item := ahead.result()) is not done:
+            ahead = pool.submit(next, items, done)
+            yield item  # type: ignore[misc]
+
+
 def _prior(con: duckdb.DuckDBPyConnection, documents: pl.DataFrame) -> pl.DataFrame:
     """Documents kept before this batch that share an id or a text with it."""
     con.register("batch_keys", documents.select("doc_id", "content_sha256").to_arrow())
@@ -121,7 +139,7 @@ def ingest_source(
     n_inputs = n_new = n_changed = n_removed = 0
     per_file: list[pl.DataFrame] = []
     to_read = [item for item in inputs if item.relpath not in skipped]
-    for batch in ingest.read_batches(to_read, batch_size, dedupe=False):
+    for batch in read_ahead(ingest.read_batches(to_read, batch_size, dedupe=False)):
         kept, duplicates = deduplicate(batch.documents, _prior(con, batch.documents))
         new, changed, removed = tables.write_ingest_batch(
             con, stamp=stamp, documents=kept, quarantine=batch.quarantine, duplicates=duplicates

@@ -466,3 +466,21 @@ def test_iter_batches_are_bounded_and_add_up(tmp_path: Path) -> None:
     whole = read(tmp_path)
     assert whole.n_inputs == sum(b.n_inputs for b in batches) == 32
     assert pl.concat([b.documents for b in batches]).equals(whole.documents)
+
+
+def test_finalize_in_shards_gives_the_same_rows_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest import assemble
+
+    bodies = [f"{ARTICLE} Report {n}." if n % 3 else ("" if n % 2 else FRENCH) for n in range(40)]
+    records = [{"id": f"a{n}", "title": f"Title {n}" if n % 4 else None, "text": body} for n, body in enumerate(bodies)]
+    write(tmp_path / "articles.jsonl", "\n".join(json.dumps(r) for r in records))
+    whole = read(tmp_path)
+    monkeypatch.setattr(assemble, "MIN_SHARD_ROWS", 4)
+    sharded = read(tmp_path)
+    assert set(reasons(whole).values()) == {"empty", "not_english"}
+    for part in ("documents", "quarantine", "duplicates"):
+        assert getattr(sharded, part).equals(getattr(whole, part))
+    raw = assemble.raw_frame([{"doc_id": f"d{n}", "body": body, "source_ref": f"d{n}", "format": "txt"}
+                              for n, body in enumerate(bodies)])
+    assert [f.equals(g) for f, g in zip(assemble.finalize(raw, workers=4), assemble.finalize(raw, workers=1),
+                                         strict=True)] == [True, True]

@@ -142,3 +142,20 @@ def test_batched_validation_finds_a_bad_row_in_any_batch() -> None:
     assert not outcome.success and outcome.row_count == 3
     assert any("reason" in line for line in outcome.failed)
     assert expectations.validate_batches("raw_quarantine", [good, good]).success
+
+
+def test_read_ahead_keeps_order_holds_one_batch_ahead_and_raises_where_the_reader_did() -> None:
+    made: list[int] = []
+
+    def batches():  # type: ignore[no-untyped-def]
+        for n in range(5):
+            made.append(n)
+            yield n
+        raise ValueError("broken record")
+
+    got = []
+    with pytest.raises(ValueError, match="broken record"):
+        for n in sources.read_ahead(batches()):
+            assert len(made) <= n + 2  # the one handed out and at most the next
+            got.append(n)
+    assert got == [0, 1, 2, 3, 4]

@@ -78,9 +78,17 @@ def test_make_ui_goes_through_sitrep_ui() -> None:
 SQL_CALLS = {"execute": 0, "executemany": 0, "sql": 0, "query": 0, "from_query": 0, "_scalars": 1}
 QUOTING = {"_ident", "_qualified"}  # orchestration.tables: quote any string as an identifier
 # Reviewed exceptions: (file, function, interpolated expression) -> why it is safe.
+_SCOPE_QUERY = "a check's scope query, built by tables.run_scope from quoted identifiers; its values are Scope.params"
 REVIEWED = {
     ("orchestration/tables.py", "_ensure_table", "dtype"): (
         "a DuckDB type name looked up in the fixed tables._DUCKDB_TYPES mapping (KeyError otherwise)"
+    ),
+    ("orchestration/tables.py", "count", "self.sql"): _SCOPE_QUERY,
+    ("orchestration/tables.py", "frames", "self.sql"): _SCOPE_QUERY,
+    ("expectations/sql.py", "validate_sql", "relation"): _SCOPE_QUERY + " (bound with the aggregates' ones)",
+    ("expectations/sql.py", "validate_sql", "aggregates"): (
+        "count_if expressions compiled by _unexpected from quoted column names; the expectations' "
+        "values (sets, bounds, regexes) are bound as ? parameters"
     ),
 }
 

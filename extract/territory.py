@@ -12,6 +12,7 @@ CAPTURE = (
     r"took over|overr?an|stormed|liberat(?:ed|ing)|wrested|fell to|entered|took|made advances|advanced into|"
     r"secured|withdrew from|pulled out of|lost control)(?-u:\b)"
 )
+_BEFORE_VERB = r"(?s)^(.*?)(?:" + CAPTURE + ")"  # the text before the first capture verb
 _ATTEMPT = r"(?i)(?-u:\b)(?:attempt(?:ed|ing|s)?|tr(?:y|ied|ying) to|seeking to|seek to|aim(?:ed|ing|s)? to|bid to|in order to|plans? to|failed to|would|could)(?-u:\b)[^.]{0,40}$"
 _LOSS = r"(?i)(?-u:\b)(?:withdrew from|pulled out of|lost control|fell to)(?-u:\b)"
 _AREA = (
@@ -31,7 +32,8 @@ def find_territory(sentences: pl.DataFrame, places: pl.DataFrame, actors: pl.Dat
     keys = ["doc_id", "sentence_idx"]
     cand = (
         sentences.filter(pl.col("sentence").str.contains(CAPTURE))
-        .with_columns(verb_pos=pl.col("sentence").str.find(CAPTURE))
+        # in characters, like the actors' and places' m_start it is compared with (str.find counts bytes)
+        .with_columns(verb_pos=pl.col("sentence").str.extract(_BEFORE_VERB, 1).str.len_chars())
         .filter(~pl.col("sentence").str.slice(0, pl.col("verb_pos")).str.contains(_ATTEMPT))
         .with_columns(
             is_loss=pl.col("sentence").str.contains(_LOSS),

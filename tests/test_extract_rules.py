@@ -267,3 +267,11 @@ def test_impossible_dates_do_not_crash_and_fall_back_to_the_reference() -> None:
     events = out["events"].filter(pl.col("sentence_idx") > 0)
     assert events["event_date"].to_list() == [dt.date(2018, 9, 10)] * 2
     assert set(events["date_precision"]) == {"week"}
+
+
+def test_territory_span_counts_characters_not_bytes() -> None:
+    # "—" and "’" are 3 bytes each in UTF-8: a byte offset for the verb would point past it
+    text = "Gains\n\nOn June 4 — after a week’s fighting — regime forces seized roughly 30 square kilometers."
+    t = extract(text)["territory"].row(0, named=True)
+    assert t["place_name"] is None
+    assert text[t["char_start"] :].startswith("seized roughly 30 square kilometers")

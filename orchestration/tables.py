@@ -363,10 +363,12 @@ def pending_batches(con: duckdb.DuckDBPyConnection, batch_size: int) -> Iterator
     cols = ", ".join(f"d.{_ident(c)}" for c in DOCUMENTS)
     reader = con.cursor()
     try:
+        # The pending ids first (keys only), then their documents: a join projecting the texts
+        # read every text of the warehouse (1.5 s at 1M documents when none is pending).
         stream = reader.sql(
-            f"SELECT {cols} FROM raw.documents d LEFT JOIN extract.processed p "
-            "ON p.doc_id = d.doc_id AND p.content_sha256 = d.content_sha256 AND p.extractor_version = ? "
-            "WHERE p.doc_id IS NULL",
+            f"SELECT {cols} FROM raw.documents d WHERE d.doc_id IN ("
+            "SELECT k.doc_id FROM raw.documents k ANTI JOIN extract.processed p "
+            "ON p.doc_id = k.doc_id AND p.content_sha256 = k.content_sha256 AND p.extractor_version = ?)",
             params=[EXTRACTOR_VERSION],
         ).to_arrow_reader(batch_size)
         for batch in stream:
@@ -381,6 +383,8 @@ def remove_orphans(con: duckdb.DuckDBPyConnection) -> int:
     (orphans,) = _scalars(
         con, "SELECT count(*) FROM extract.processed WHERE doc_id NOT IN (SELECT doc_id FROM raw.documents)"
     )
+    if not orphans:  # extract rows exist only with a processed row, so there is nothing to delete
+        return 0
     con.begin()
     try:
         for table in EXTRACT_TABLES:

@@ -11,5 +11,5 @@ left join {{ ref('fct_incidents') }} as incident
     on incident.incident_id = casualty.incident_id
 left join {{ ref('fct_casualties') }} as parent
     on parent.casualty_id = casualty.parent_casualty_id
-where incident.doc_id <> casualty.doc_id
-   or parent.doc_id <> casualty.doc_id
+where (incident.doc_id <> casualty.doc_id or parent.doc_id <> casualty.doc_id)
+    and {{ in_this_run('casualty.doc_id') }}

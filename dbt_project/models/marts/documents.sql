@@ -1,13 +1,6 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='doc_id',
-    on_schema_change='append_new_columns',
-    pre_hook="{{ delete_changed_keys('doc_id', ref('stg_documents')) }}",
-    post_hook="{{ store_mart_fingerprint() }}",
-) }}
-
-{#- Incremental: only the documents whose rows changed (macros/incremental_marts.sql). -#}
+{#- A view: a projection of raw.documents without the text costs nothing to build, and no run
+    ever has to compare the whole table to find what changed. -#}
+{{ config(materialized='view') }}
 
 select
     doc_id,
@@ -21,6 +14,3 @@ select
     format,
     source_ref
 from {{ ref('stg_documents') }}
-{% if mart_is_current() %}
-where doc_id not in (select doc_id from {{ this }})
-{% endif %}

@@ -6,7 +6,7 @@ renamed as (
     select
         trim(casualty_id)                        as casualty_id,
         nullif(trim(event_id), '')               as incident_id,
-        trim(doc_id)                             as doc_id,
+        doc_id                                   as doc_id,  -- stripped by ingest; bare so a run filter reaches the scan
         nullif(trim(outcome), '')                as outcome,
         nullif(trim(victim_group), '')           as victim_group,
         nullif(trim(victim_actor), '')           as victim_actor,

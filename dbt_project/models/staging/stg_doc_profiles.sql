@@ -4,7 +4,7 @@ with source as (
 
 renamed as (
     select
-        trim(doc_id)                             as doc_id,
+        doc_id                                   as doc_id,  -- stripped by ingest; bare so a run filter reaches the scan
         nullif(trim(principal_event_id), '')     as principal_incident_id,
         nullif(trim(primary_admin1), '')         as primary_admin1,
         nullif(trim(primary_actor), '')          as primary_actor,

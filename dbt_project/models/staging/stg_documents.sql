@@ -4,7 +4,7 @@ with source as (
 
 renamed as (
     select
-        trim(doc_id)                             as doc_id,
+        doc_id                                   as doc_id,  -- stripped by ingest; bare so a run filter reaches the scan
         nullif(trim(source), '')                 as source,
         nullif(trim(url), '')                    as url,
         nullif(trim(title), '')                  as title,

@@ -5,7 +5,7 @@ with source as (
 renamed as (
     select
         trim(change_id)                          as change_id,
-        trim(doc_id)                             as doc_id,
+        doc_id                                   as doc_id,  -- stripped by ingest; bare so a run filter reaches the scan
         cast(event_date as date)                 as event_date,
         nullif(trim(date_precision), '')         as date_precision,
         nullif(trim(place_name), '')             as place_name,

@@ -1,15 +1,15 @@
 {#
   Incremental marts: each run rewrites only the rows of what changed in it.
 
-  * Fact marts keyed by document (fct_incidents, fct_casualties, fct_territory_changes,
-    doc_summary; unique_key doc_id): the documents the extractor (re)processed in this run,
-    i.e. whose `extract.processed.processed_at` is not older than this run's ingest
-    (the latest `raw.ingest_runs.ingested_at`). The pre-hook deletes the rows of every document
-    not processed before this run (re-extracted ones, whose new facts may be fewer, and removed
-    ones); the model selects the facts of the documents processed in this run; delete+insert on
-    doc_id writes them.
-  * documents and quarantine (projections of raw.*): the keys whose rows differ from the
-    staging model in either direction are deleted, then the keys missing from the mart inserted.
+  * Models keyed by document (fct_incidents, fct_casualties, fct_territory_changes, doc_summary
+    and the intermediate tables): the documents the extractor (re)processed in this run, i.e.
+    whose `extract.processed.processed_at` is not older than this run's ingest (the latest
+    `raw.ingest_runs.ingested_at`). The pre-hook deletes the rows of every document not
+    processed before this run (those of this run, re-extracted ones among them, whose new facts
+    may be fewer, and removed ones); the model selects the facts of the documents processed in
+    this run and appends them (a delete+insert would scan the table a second time for nothing).
+  * quarantine (a projection of raw.quarantine): the keys whose rows differ from the staging
+    model in either direction are deleted, then the keys missing from the mart inserted.
   * Full rebuild whenever the mart's fingerprint differs from the one stored as the table's
     comment: an md5 over the checksums of every model, seed and contract of the project and the
     extractor versions in extract.processed. The pre-hook then recreates the table empty with

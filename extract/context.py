@@ -7,7 +7,7 @@ import polars as pl
 from extract.gates import first_named
 from extract.groups import group_id, shift_in
 from extract.lexicon import ACTORS, ANAPHORIC_CLAIM, CLAIM_SOURCES, METHODS, REPORTING
-from extract.spans import find_each, find_spans
+from extract.spans import find_each, find_spans, leftmost_longest
 
 _MONTHS = (
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -148,9 +148,9 @@ def claim_sources(sentences: pl.DataFrame) -> pl.DataFrame:
     # sources are only searched where something is reported
     reporting = base.filter(pl.col("reporting"))
     found = find_each(reporting, "sentence", CLAIM_SOURCES, keys, "claim_source").select(
-        *keys, "m_start", "claim_source"
+        *keys, "m_start", "m_end", "claim_source"
     )
-    named = found.sort([*keys, "m_start"]).unique(keys, keep="first").drop("m_start")
+    named = leftmost_longest(found, keys).unique(keys, keep="first").drop("m_start", "m_end")
     # forward fill within a document without a per-document window: carry the value and the
     # document it came from, and keep it only inside that document
     carried = (
@@ -171,7 +171,8 @@ def claim_sources(sentences: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def background_flags(sentences: pl.DataFrame) -> pl.Expr:
+def background_flags() -> pl.Expr:
+    """Whether a sentence is background (an earlier incident, a running toll), by the `sentence` column."""
     return pl.col("sentence").str.contains(BACKGROUND)
 
 
@@ -183,7 +184,7 @@ def _methods_of(sentence: pl.Series) -> pl.Series:
     return first_named(sentence.str.replace_all(_NOT_THIS_ATTACK, ""), METHODS)
 
 
-def sentence_methods(sentences: pl.DataFrame) -> pl.Expr:
+def sentence_methods() -> pl.Expr:
     """The method named in a sentence, by precedence of `lexicon.METHODS`, else null.
 
     The sentence is stripped once of what is not this incident's method (a whole-column step,
@@ -203,7 +204,7 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     """
     keys = ["doc_id", "sentence_idx"]
     found = find_each(sentences, "sentence", ACTORS, keys, "actor")
-    spans = found.sort([*keys, "m_start"]).unique([*keys, "m_start"], keep="first")
+    spans = leftmost_longest(found, keys).unique([*keys, "m_start"], keep="first")
     # names in a tag list or in a clause about an earlier incident are not this incident's actors
     tags = find_spans(sentences, "sentence", _TAGS, keys).group_by(keys).agg(tags_at=pl.col("m_start").min())
     earlier = find_spans(sentences, "sentence", EARLIER_EVENT, keys).select(

@@ -168,7 +168,7 @@ def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
     event_keys = flagged.filter(pl.col("_event")).select(KEYS)
     capture_sentences = flagged.filter(pl.col("_capture")).drop("_event", "_capture")
     relevant = flagged.drop("_event", "_capture").with_columns(
-        is_background=background_flags(sentences), method=sentence_methods(sentences)
+        is_background=background_flags(), method=sentence_methods()
     )
     claims = claim_sources(sentences)
     places = find_places(relevant)

@@ -171,6 +171,16 @@ def find_each(
     )
 
 
+def leftmost_longest(found: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """`find_each` matches in text order; at the same start the longest first ("UN refugee agency"
+    before "UN"), then the earlier pattern of the list. Keep the first per start or per row."""
+    return found.sort(
+        [*keys, "m_start", "m_end"],
+        descending=[*([False] * len(keys)), False, True],
+        maintain_order=True,
+    )
+
+
 def split_on_chars(frame: pl.DataFrame, column: str, separator: str, keys: list[str]) -> pl.DataFrame:
     """The pieces of `frame[column]` between characters of the one-character class `separator`,
     one row per non-empty piece: `keys + [match, m_start, m_end]`.

@@ -19,13 +19,17 @@
   runs on a hand-made fixture, every build is a full rebuild.
 #}
 
-{% macro _mart_table_exists(schema, identifier) -%}
-    {{ return(adapter.get_relation(database=this.database, schema=schema, identifier=identifier) is not none) }}
+{#- Whether `database` has the pipeline's bookkeeping tables (not a hand-made fixture). -#}
+{% macro _pipeline_tracked(database) -%}
+    {{ return(
+        adapter.get_relation(database=database, schema='extract', identifier='processed') is not none
+        and adapter.get_relation(database=database, schema='raw', identifier='ingest_runs') is not none
+    ) }}
 {%- endmacro %}
 
 
 {% macro _mart_tracked() -%}
-    {{ return(_mart_table_exists('extract', 'processed') and _mart_table_exists('raw', 'ingest_runs')) }}
+    {{ return(_pipeline_tracked(this.database)) }}
 {%- endmacro %}
 
 
@@ -82,10 +86,7 @@
 {#- For singular tests: `<column> in (this run's documents)`, or `true` without the pipeline's
     bookkeeping tables (a hand-made fixture), like the generic tests (get_where_subquery). -#}
 {% macro in_this_run(column) -%}
-    {%- set tracked = execute
-        and adapter.get_relation(database=target.database, schema='extract', identifier='processed') is not none
-        and adapter.get_relation(database=target.database, schema='raw', identifier='ingest_runs') is not none -%}
-    {%- if tracked -%}{{ column }} in ({{ docs_processed_this_run() }}){%- else -%}true{%- endif -%}
+    {%- if execute and _pipeline_tracked(target.database) -%}{{ column }} in ({{ docs_processed_this_run() }}){%- else -%}true{%- endif -%}
 {%- endmacro %}
 
 
@@ -145,8 +146,7 @@
     {%- set attached = graph.nodes.get(model.attached_node) if execute and model.attached_node else none -%}
     {%- set scoped = attached is not none
         and attached.config.meta.get('run_scoped_tests', false)
-        and adapter.get_relation(database=relation.database, schema='extract', identifier='processed') is not none
-        and adapter.get_relation(database=relation.database, schema='raw', identifier='ingest_runs') is not none -%}
+        and _pipeline_tracked(relation.database) -%}
     {%- set conditions = [] -%}
     {%- if where -%}{%- do conditions.append('(' ~ where ~ ')') -%}{%- endif -%}
     {%- if scoped -%}{%- do conditions.append('doc_id in (' ~ docs_processed_this_run() ~ ')') -%}{%- endif -%}

@@ -8,10 +8,18 @@ ever opens the file the pipeline writes:
 
 `begin()` (called by every step that writes) restores the build file from the published one
 when the build file is missing or a `.dirty` marker from another run says a run stopped
-half-way, then marks the build dirty. `publish()` checkpoints the build file, copies it next to
-the published file, fsyncs and renames it over the published file in one `os.replace`, so a
+half-way, then marks the build dirty. `publish()` checkpoints the build file, stages a file
+with its content, fsyncs it and renames it over the published file in one `os.replace`, so a
 reader sees either the old or the new file — readers with an open session keep the old inode —
 and a crash at any point leaves the last good published file in place.
+
+The staged file is `.build/<name>.spare.duckdb` brought up to date with the build file
+(`orchestration.spare`: the rows of the documents that changed since it was published), which
+costs about what the run changed; or, when the spare is missing, refuses or is still held by
+a reader of the time it was the published file, a copy of the whole build file. Before the
+rename the published file is hard-linked to the spare's name: the published generation being
+replaced is the next run's spare. So the warehouse takes three files' room (build, published,
+spare) where a publish by copy also needed three while it ran.
 
 An exclusive `flock` on `<dir>/.build/<name>.lock`, taken by `begin()` and held by the process
 until `publish()` or `release()` (or its death: the kernel drops it), keeps two processes from
@@ -34,6 +42,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import spare
+
 LOCK_WAIT_SECONDS = 3600.0
 # DuckDB's buffer pool defaults to 80 % of RAM and keeps what it wrote cached up to that; the
 # pipeline streams its batches, so a fixed cap keeps its memory flat (DuckDB spills to disk past
@@ -42,6 +52,14 @@ DUCKDB_CONFIG = {"memory_limit": "1GB"}
 
 # Locks this process holds, by build file: {path: open lock file}.
 _held_locks: dict[Path, int] = {}
+
+
+@dataclass(frozen=True)
+class Published:
+    """How `publish()` staged the new published file: "spare" (brought up to date) or "copy"."""
+
+    method: str
+    detail: str
 
 
 class WarehouseBusyError(RuntimeError):
@@ -71,6 +89,10 @@ class Warehouse:
     @property
     def lock_file(self) -> Path:
         return self.build_dir / f"{self.published.stem}.lock"
+
+    @property
+    def spare(self) -> Path:
+        return self.build_dir / f"{self.published.stem}.spare{self.published.suffix}"
 
     @property
     def data_docs_dir(self) -> Path:
@@ -115,21 +137,30 @@ class Warehouse:
         finally:
             con.close()
 
-    def publish(self) -> None:
-        """Atomically replace the published file with a checkpointed copy of the build file."""
+    def publish(self) -> Published:
+        """Atomically replace the published file with the content of the checkpointed build file."""
         with self.connect() as con:
             con.execute("CHECKPOINT")
-        tmp = self.published.with_name(f"{self.published.name}.tmp-{os.getpid()}")
+        had_published = self.published.exists()
+        staged, how = self._stage()
+        keep = self.build_dir / f"{self.spare.name}.tmp-{os.getpid()}"
         try:
-            shutil.copyfile(self.build, tmp)
-            _fsync_file(tmp)
-            os.replace(tmp, self.published)
+            _fsync_file(staged)
+            kept = had_published and _link(self.published, keep)
+            os.replace(staged, self.published)
+            if kept:
+                os.replace(keep, self.spare)
+            elif not had_published:  # the first publish: the next run's spare is a copy
+                _copy_durably(self.build, self.spare)
         finally:
-            tmp.unlink(missing_ok=True)
+            for leftover in (staged, keep):
+                if leftover != self.spare:
+                    leftover.unlink(missing_ok=True)
         _fsync_dir(self.published.parent)
         self.dirty_marker.unlink(missing_ok=True)
         _fsync_dir(self.build_dir)
         self.release()
+        return how
 
     def release(self) -> None:
         """Drop this process's writer lock (no-op when not held)."""
@@ -138,6 +169,26 @@ class Warehouse:
             os.close(fd)
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _stage(self) -> tuple[Path, Published]:
+        """A checkpointed file with the build file's content, to be renamed over the published one."""
+        if self.spare.exists() and not _same_file(self.spare, self.published):
+            try:
+                result = spare.sync(self.spare, self.build)
+            except (spare.SyncRefusedError, duckdb.Error) as refused:
+                reason = str(refused)
+            else:
+                if not Path(f"{self.spare}.wal").exists():
+                    return self.spare, Published("spare", f"{result.changed_documents} changed documents")
+                reason = "the spare kept a write-ahead log"
+        else:
+            reason = "no spare from an earlier publish"
+        # Its name only: a reader may still hold the file, and is left its snapshot.
+        self.spare.unlink(missing_ok=True)
+        Path(f"{self.spare}.wal").unlink(missing_ok=True)
+        tmp = self.published.with_name(f"{self.published.name}.tmp-{os.getpid()}")
+        shutil.copyfile(self.build, tmp)
+        return tmp, Published("copy", reason)
 
     def _restore_build(self) -> str:
         # A stale WAL next to the build file would be replayed onto the restored copy.
@@ -181,9 +232,9 @@ class Warehouse:
             time.sleep(0.5)
 
     def _remove_leftover_copies(self) -> None:
-        # Copies a dead writer was making (publish's or restore's); we hold the writer lock, so
-        # no live process owns them.
-        for target in (self.published, self.build):
+        # Copies a dead writer was making (publish's or restore's) and links to a published file
+        # it was keeping as the spare; we hold the writer lock, so no live process owns them.
+        for target in (self.published, self.build, self.spare):
             prefix = f"{target.name}.tmp-"
             for leftover in target.parent.iterdir():
                 if leftover.name.startswith(prefix):
@@ -212,6 +263,33 @@ class Warehouse:
         path.write_text(text)
         _fsync_file(path)
         _fsync_dir(path.parent)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except FileNotFoundError:
+        return False
+
+
+def _link(source: Path, link: Path) -> bool:
+    """Hard-link `source` as `link` (replacing it); False where the file system cannot."""
+    link.unlink(missing_ok=True)
+    try:
+        os.link(source, link)
+    except OSError:
+        return False
+    return True
+
+
+def _copy_durably(source: Path, target: Path) -> None:
+    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+    try:
+        shutil.copyfile(source, tmp)
+        _fsync_file(tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _fsync_file(path: Path) -> None:

@@ -86,6 +86,8 @@ REVIEWED = {
     ("orchestration/tables.py", "count", "self.sql"): _SCOPE_QUERY,
     ("orchestration/tables.py", "frames", "self.sql"): _SCOPE_QUERY,
     ("expectations/sql.py", "validate_sql", "relation"): _SCOPE_QUERY + " (bound with the aggregates' ones)",
+    ("orchestration/spare.py", "sync", "_CATALOG"): "a module constant built from literals only",
+    ("orchestration/spare.py", "_apply", "_CHANGED_DOCUMENTS"): "a module constant built from literals only",
     ("expectations/sql.py", "validate_sql", "aggregates"): (
         "count_if expressions compiled by _unexpected from quoted column names; the expectations' "
         "values (sets, bounds, regexes) are bound as ? parameters"

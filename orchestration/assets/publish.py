@@ -29,12 +29,15 @@ def build_publish_asset(mart_keys: Sequence[AssetKey]) -> AssetsDefinition:
             raise PublishRefusedError(description=f"not publishing: checks failed: {', '.join(failed)}")
         warehouse = sitrep.warehouse_files()
         warehouse.begin(run_key(context))
-        warehouse.publish()
+        how = warehouse.publish()
+        context.log.info(f"published {warehouse.published} from {how.method}: {how.detail}")
         docs = expectations.build_data_docs(warehouse.data_docs_dir)
         return MaterializeResult(
             metadata={
                 "path": str(warehouse.published),
                 "bytes": warehouse.published.stat().st_size,
+                "staged_from": how.method,
+                "staged_detail": how.detail,
                 "data_docs": str(docs),
             }
         )

@@ -1,0 +1,254 @@
+"""Publishing from the spare: the previous published file brought up to date by document."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import SAMPLES, CliRun, ReadOnlySession, query, sitrep_run
+
+from orchestration import spare, tables
+from orchestration.warehouse import Warehouse
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _differences(a: Path, b: Path) -> dict[str, int]:
+    """Rows of each table and view in one file and not in the other (both ways, with multiplicity)."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{a}' AS a (READ_ONLY)")
+        con.execute(f"ATTACH '{b}' AS b (READ_ONLY)")
+        relations = con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'a' UNION "
+            "SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = 'a' AND NOT internal"
+        ).fetchall()
+        assert relations
+        found = {}
+        for schema, table in relations:
+            name = f'"{schema}"."{table}"'
+            (n,) = con.execute(
+                f"SELECT count(*) FROM ((SELECT * FROM a.{name} EXCEPT ALL SELECT * FROM b.{name}) "
+                f"UNION ALL (SELECT * FROM b.{name} EXCEPT ALL SELECT * FROM a.{name}))"
+            ).fetchone()
+            found[f"{schema}.{table}"] = n
+        return {name: n for name, n in found.items() if n}
+    finally:
+        con.close()
+
+
+# -- spare.sync on small warehouses the way the pipeline lays them out -----------------------------
+
+
+def _put(con: duckdb.DuckDBPyConnection, doc_id: str, text: str, events: int, run_id: str = "r1") -> None:
+    """A document, its processed row and its event rows (written together, as the pipeline does)."""
+    for table in ("documents",):
+        con.execute(f"DELETE FROM raw.{table} WHERE doc_id = ?", [doc_id])
+    for table in ("processed", "events"):
+        con.execute(f"DELETE FROM extract.{table} WHERE doc_id = ?", [doc_id])
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    con.execute(
+        "INSERT INTO raw.documents BY NAME SELECT ? AS doc_id, ? AS text, ? AS content_sha256, "
+        "? AS title, now()::TIMESTAMP AS ingested_at",
+        [doc_id, text, sha, f"title of {doc_id}"],
+    )
+    con.execute(
+        "INSERT INTO extract.processed BY NAME SELECT ? AS doc_id, ? AS content_sha256, "
+        "'v1' AS extractor_version, now()::TIMESTAMP AS processed_at, ? AS run_id",
+        [doc_id, sha, run_id],
+    )
+    con.execute(
+        "INSERT INTO extract.events BY NAME SELECT ? AS doc_id, range AS sentence_idx FROM range(?)",
+        [doc_id, events],
+    )
+
+
+def _remove(con: duckdb.DuckDBPyConnection, doc_id: str) -> None:
+    con.execute("DELETE FROM raw.documents WHERE doc_id = ?", [doc_id])
+    con.execute("DELETE FROM extract.processed WHERE doc_id = ?", [doc_id])
+    con.execute("DELETE FROM extract.events WHERE doc_id = ?", [doc_id])
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    """(spare, build): a warehouse of 20 documents and a byte copy of it."""
+    build = tmp_path / "build.duckdb"
+    con = duckdb.connect(str(build))
+    tables.ensure_schema(con)
+    con.execute("CREATE SCHEMA seeds")
+    con.execute("CREATE TABLE seeds.actors AS SELECT 'SDF' AS actor")
+    for i in range(20):
+        _put(con, f"d{i:02}", f"text {i}", events=i % 4)
+    con.execute("INSERT INTO raw.quarantine BY NAME SELECT 'bad.txt' AS source_ref, 'empty' AS reason")
+    con.close()
+    copy = tmp_path / "spare.duckdb"
+    shutil.copyfile(build, copy)
+    return copy, build
+
+
+def test_sync_brings_every_table_up_to_date(pair: tuple[Path, Path]) -> None:
+    spare_file, build = pair
+    con = duckdb.connect(str(build))
+    _put(con, "d03", "text 3, corrected", events=5, run_id="r2")  # re-extracted: more events
+    _put(con, "d07", "text 7, shortened", events=0, run_id="r2")  # re-extracted: its events gone
+    _put(con, "new", "a new article", events=2, run_id="r2")
+    _remove(con, "d11")  # its input quarantined since
+    con.execute("UPDATE raw.documents SET title = 'retitled' WHERE doc_id = 'd12'")  # metadata only
+    con.execute("INSERT INTO seeds.actors VALUES ('HTS')")  # not keyed by document: copied whole
+    con.execute("DELETE FROM raw.quarantine")
+    con.close()
+    assert _differences(spare_file, build)
+
+    result = spare.sync(spare_file, build)
+
+    assert result.changed_documents == 5  # d03, d07, new, d11, d12
+    assert _differences(spare_file, build) == {}
+    assert not Path(f"{spare_file}.wal").exists()
+
+
+def test_sync_refuses_when_the_catalog_changed(pair: tuple[Path, Path]) -> None:
+    spare_file, build = pair
+    with duckdb.connect(str(build)) as con:
+        con.execute("COMMENT ON TABLE extract.events IS 'rebuilt with other models'")
+    before = _sha(spare_file)
+    with pytest.raises(spare.SyncRefusedError, match="changed"):
+        spare.sync(spare_file, build)
+    assert _sha(spare_file) == before
+
+
+def test_sync_refuses_when_most_documents_changed(pair: tuple[Path, Path]) -> None:
+    spare_file, build = pair
+    with duckdb.connect(str(build)) as con:
+        for i in range(6):  # 6 of 20 > 25 %
+            _put(con, f"d{i:02}", f"text {i} again", events=1, run_id="r2")
+    with pytest.raises(spare.SyncRefusedError, match="copying is cheaper"):
+        spare.sync(spare_file, build)
+
+
+def test_sync_refuses_when_rows_changed_outside_the_changed_documents(pair: tuple[Path, Path]) -> None:
+    """A document-keyed row that changed without its document: the row counts give it away."""
+    spare_file, build = pair
+    with duckdb.connect(str(build)) as con:
+        con.execute("INSERT INTO extract.events BY NAME SELECT 'd01' AS doc_id, 99 AS sentence_idx")
+    with pytest.raises(spare.SyncRefusedError, match=r"extract\.events"):
+        spare.sync(spare_file, build)
+    with duckdb.connect(str(spare_file), read_only=True) as con:  # rolled back
+        assert con.execute("SELECT count(*) FROM extract.events WHERE doc_id = 'd01'").fetchone() == (1,)
+
+
+def test_sync_refuses_a_file_the_pipeline_did_not_build(tmp_path: Path) -> None:
+    files = []
+    for name in ("a.duckdb", "b.duckdb"):
+        with duckdb.connect(str(tmp_path / name)) as con:
+            con.execute("CREATE TABLE t AS SELECT 1 AS i")
+        files.append(tmp_path / name)
+    with pytest.raises(spare.SyncRefusedError, match="not a warehouse the pipeline built"):
+        spare.sync(*files)
+
+
+# -- Warehouse.publish: which file becomes the published one ----------------------------------------
+
+
+def _inode(path: Path) -> int:
+    return os.stat(path).st_ino
+
+
+def _write_documents(wh: Warehouse, run_key: str, docs: dict[str, int]) -> None:
+    wh.begin(run_key)
+    with wh.connect() as con:
+        tables.ensure_schema(con)
+        for doc_id, events in docs.items():
+            _put(con, doc_id, f"text of {doc_id}", events, run_id=run_key)
+
+
+def test_publish_stages_the_spare_and_keeps_the_old_file_as_the_next_spare(tmp_warehouse: Path) -> None:
+    wh = Warehouse.at(tmp_warehouse)
+    _write_documents(wh, "r1", {f"d{i}": 2 for i in range(10)})
+    assert wh.publish().method == "copy"  # nothing published before: a copy, and a spare copy
+    assert wh.spare.exists() and _inode(wh.spare) != _inode(wh.published)
+
+    _write_documents(wh, "r2", {"d10": 3})
+    spare_inode, published_inode = _inode(wh.spare), _inode(wh.published)
+    how = wh.publish()
+    assert (how.method, how.detail) == ("spare", "1 changed documents")
+    assert _inode(wh.published) == spare_inode  # the spare, brought up to date, is published
+    assert _inode(wh.spare) == published_inode  # the replaced file is the next spare
+    assert _differences(wh.published, wh.build) == {}
+    assert query(wh.published, "SELECT count(*) FROM extract.events") == [(23,)]
+    assert not list(wh.build_dir.glob("*.tmp-*")) and not list(tmp_warehouse.parent.glob("*.tmp-*"))
+
+
+def test_a_reader_holding_the_spare_gets_a_copy_published_and_keeps_its_snapshot(
+    tmp_warehouse: Path,
+) -> None:
+    wh = Warehouse.at(tmp_warehouse)
+    _write_documents(wh, "r1", {f"d{i}": 1 for i in range(10)})
+    wh.publish()
+    reader = ReadOnlySession(wh.published)  # opened now, it holds what becomes the spare
+    try:
+        assert reader.count("extract.events") == 10
+        _write_documents(wh, "r2", {"d10": 1})
+        assert wh.publish().method == "spare"
+        _write_documents(wh, "r3", {"d11": 1})
+        how = wh.publish()
+        assert how.method == "copy" and "cannot open the spare" in how.detail
+        assert reader.count("extract.events") == 10  # its snapshot, untouched
+        assert query(wh.published, "SELECT count(*) FROM extract.events") == [(12,)]
+        assert _differences(wh.published, wh.build) == {}
+    finally:
+        reader.close()
+    _write_documents(wh, "r4", {"d12": 1})
+    assert wh.publish().method == "spare"  # the file kept by the copy publish serves again
+
+
+def test_a_spare_that_is_the_published_file_is_never_written(tmp_warehouse: Path) -> None:
+    """E.g. left so by a crash between linking and renaming: publish copies instead."""
+    wh = Warehouse.at(tmp_warehouse)
+    _write_documents(wh, "r1", {"d0": 1})
+    wh.publish()
+    wh.spare.unlink()
+    os.link(wh.published, wh.spare)
+    before = _sha(wh.published)
+    _write_documents(wh, "r2", {"d1": 1})
+    assert wh.publish().method == "copy"
+    assert _sha(wh.spare) == before  # the old published file, kept whole as the next spare
+
+
+# -- whole runs ----------------------------------------------------------------------------------
+
+
+def test_runs_publish_from_the_spare_with_the_build_files_content(
+    samples_run: CliRun, tmp_path: Path
+) -> None:
+    assert samples_run.exit_code == 0, samples_run.output
+    dst = tmp_path / "wh"
+    shutil.copytree(samples_run.warehouse.parent, dst)  # published file, build file and spare
+    wh = Warehouse.at(dst / samples_run.warehouse.name)
+    assert wh.spare.exists()
+    source = tmp_path / "corpus"
+    shutil.copytree(SAMPLES, source)
+
+    changed = sorted((source / "txt").glob("*.txt"))
+    changed[0].write_text(changed[0].read_text() + "\nA shell killed two children in Daraa on Friday.\n")
+    changed[1].write_text("")  # quarantined as empty: its document and facts go
+    (source / "txt" / "new_article.txt").write_text(
+        "Clashes in Aleppo\n\nClashes killed four fighters near Aleppo on Monday, SOHR said.\n"
+    )
+    gone = f"txt/{changed[1].name}"
+    summary_of_gone = "SELECT count(*) FROM marts.doc_summary WHERE doc_id = ?"
+    assert query(wh.published, summary_of_gone, [gone]) == [(1,)]
+    spare_inode = _inode(wh.spare)
+    run = sitrep_run(source, wh.published)
+    assert run.exit_code == 0, run.output
+    assert _inode(wh.published) == spare_inode  # published from the spare, not a copy
+    assert _differences(wh.published, wh.build) == {}
+    assert query(wh.published, summary_of_gone, [gone]) == [(0,)]
+    assert query(
+        wh.published, "SELECT count(*) > 0 FROM marts.fct_casualties WHERE doc_id = 'txt/new_article.txt'"
+    ) == [(True,)]

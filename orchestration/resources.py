@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
+import shutil
+import sys
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource
+from packaging import version
 
 from orchestration.dbt_manifest import DBT_PROJECT
 from orchestration.paths import DEFAULT_SOURCE, DEFAULT_WAREHOUSE
@@ -49,6 +54,18 @@ class SitrepDbtCliResource(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> Any:
         return None
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        """The dbt version, from dbt-core's package metadata when `dbt` is this environment's.
+
+        dagster-dbt otherwise runs `dbt --version` before every command: 2.7 s a run here (dbt
+        imports its adapters), and it asks PyPI for the latest release over the network.
+        """
+        found = shutil.which(self.dbt_executable)
+        if found is not None and Path(found).parent == Path(sys.executable).parent:
+            return version.parse(importlib.metadata.version("dbt-core"))
+        return super()._cli_version
 
 
 def dbt_resource() -> DbtCliResource:

@@ -186,3 +186,23 @@ def test_ui_instance_config_serialises_warehouse_runs(tmp_path: Path) -> None:
         assert pools.pool_granularity.value == "run"
     finally:
         instance.dispose()
+
+
+def test_dbt_version_comes_from_this_environment_without_a_subprocess(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dagster-dbt would run `dbt --version` (2.7 s, and a PyPI lookup) before every dbt command."""
+    import re
+    import subprocess
+
+    from dagster_dbt.core import resource as dagster_dbt_resource
+
+    from orchestration.resources import dbt_resource
+
+    reported = subprocess.run(["dbt", "--version"], capture_output=True, text=True, check=True).stdout
+    installed = re.search(r"installed:\s*(\d+\.\d+\.\d+)", reported)
+    assert installed is not None, reported
+
+    def no_subprocess(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError(f"ran {args}")
+
+    monkeypatch.setattr(dagster_dbt_resource, "check_output", no_subprocess)
+    assert str(dbt_resource()._cli_version) == installed.group(1)

@@ -53,22 +53,26 @@ class SyncResult:
     tables_whole: int
 
 
-# What must be equal in both files for a sync by document (one query per kind, `?` the file).
-_CATALOG = " UNION ALL ".join(
-    f"SELECT '{kind}', list_sort(list(({columns})::VARCHAR)) FROM {function}() WHERE database_name = ?{extra}"
-    for kind, columns, function, extra in (
-        ("schemas", "schema_name", "duckdb_schemas", " AND NOT internal"),
-        ("tables", "schema_name, table_name, comment, sql", "duckdb_tables", ""),
-        (
-            "columns",
-            "schema_name, table_name, column_index, column_name, data_type, comment",
-            "duckdb_columns",
-            "",
-        ),
-        ("views", "schema_name, view_name, comment, sql", "duckdb_views", " AND NOT internal"),
-        ("indexes", "schema_name, index_name, sql", "duckdb_indexes", ""),
-        ("sequences", "schema_name, sequence_name", "duckdb_sequences", ""),
+# What must be equal in both files for a sync by document (one row per kind, `?` the file).
+_CATALOG = (
+    "SELECT * FROM ("
+    + " UNION ALL ".join(
+        f"SELECT '{kind}', list_sort(list(({columns})::VARCHAR)) FROM {function}() WHERE database_name = ?{extra}"
+        for kind, columns, function, extra in (
+            ("schemas", "schema_name", "duckdb_schemas", " AND NOT internal"),
+            ("tables", "schema_name, table_name, comment, sql", "duckdb_tables", ""),
+            (
+                "columns",
+                "schema_name, table_name, column_index, column_name, data_type, comment",
+                "duckdb_columns",
+                "",
+            ),
+            ("views", "schema_name, view_name, comment, sql", "duckdb_views", " AND NOT internal"),
+            ("indexes", "schema_name, index_name, sql", "duckdb_indexes", ""),
+            ("sequences", "schema_name, sequence_name", "duckdb_sequences", ""),
+        )
     )
+    + ") ORDER BY 1"
 )
 
 # The documents whose raw row (text aside) or processed row differ, in either direction.

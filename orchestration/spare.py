@@ -93,7 +93,7 @@ def sync(spare: Path, build: Path) -> SyncResult:
     `build` must be checkpointed and not open read-write; `spare` must not be open anywhere
     (DuckDB's lock refuses otherwise, e.g. when a reader still has this old published file open).
     """
-    con = duckdb.connect(config={"memory_limit": "1GB"})
+    con = duckdb.connect(config={"memory_limit": "1GB", "enable_progress_bar": False})
     try:
         try:
             con.execute("ATTACH ? AS spare", [str(spare)])

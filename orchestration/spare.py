@@ -93,8 +93,9 @@ def sync(spare: Path, build: Path) -> SyncResult:
     `build` must be checkpointed and not open read-write; `spare` must not be open anywhere
     (DuckDB's lock refuses otherwise, e.g. when a reader still has this old published file open).
     """
-    con = duckdb.connect(config={"memory_limit": "1GB", "enable_progress_bar": False})
+    con = duckdb.connect(config={"memory_limit": "1GB"})
     try:
+        con.execute("SET enable_progress_bar = false")  # a session option, not a config one
         try:
             con.execute("ATTACH ? AS spare", [str(spare)])
         except duckdb.Error as error:  # held by a reader of what it was when it was published

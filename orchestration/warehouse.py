@@ -194,10 +194,7 @@ class Warehouse:
         # A stale WAL next to the build file would be replayed onto the restored copy.
         Path(f"{self.build}.wal").unlink(missing_ok=True)
         if self.published.exists():
-            tmp = self.build.with_name(f"{self.build.name}.tmp-{os.getpid()}")
-            shutil.copyfile(self.published, tmp)
-            _fsync_file(tmp)
-            os.replace(tmp, self.build)
+            _copy_durably(self.published, self.build)
             return "restored"
         self.build.unlink(missing_ok=True)
         return "empty"

@@ -48,10 +48,7 @@ def _differences(a: Path, b: Path) -> dict[str, int]:
 
 def _put(con: duckdb.DuckDBPyConnection, doc_id: str, text: str, events: int, run_id: str = "r1") -> None:
     """A document, its processed row and its event rows (written together, as the pipeline does)."""
-    for table in ("documents",):
-        con.execute(f"DELETE FROM raw.{table} WHERE doc_id = ?", [doc_id])
-    for table in ("processed", "events"):
-        con.execute(f"DELETE FROM extract.{table} WHERE doc_id = ?", [doc_id])
+    _remove(con, doc_id)
     sha = hashlib.sha256(text.encode()).hexdigest()
     con.execute(
         "INSERT INTO raw.documents BY NAME SELECT ? AS doc_id, ? AS text, ? AS content_sha256, "

@@ -10,7 +10,9 @@ PORT   ?= 3000
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	test -x $(VENV)/bin/uv || $(PY) -m pip install -q uv
-	$(VENV)/bin/uv pip install -q --python $(PY) -e '.[dev]'
+	# bytecode compiled at install: every run and dbt subprocess would compile ~3,000 modules
+	# again at start-up where .pyc files cannot be written (PYTHONDONTWRITEBYTECODE, read-only)
+	$(VENV)/bin/uv pip install -q --python $(PY) --compile-bytecode -e '.[dev]'
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -9,7 +9,11 @@ Incremental rules:
   (content_sha256) is unchanged.
 * `raw.quarantine` / `raw.duplicates` are replaced by source_ref; `seen_at` keeps its first value.
 * the extractor runs only on documents with no `extract.processed` row for their current
-  content_sha256 and `EXTRACTOR_VERSION`; their old extract rows are deleted first.
+  content_sha256 and `EXTRACTOR_VERSION`; their old extract rows are deleted first, and the
+  deletion is logged in `extract.withdrawals`.
+* every extract row carries its document's `processed_at`. Rows are appended, so the column
+  grows with the table and a `processed_at >= <run start>` filter reads only the row groups a
+  run wrote (DuckDB's zone maps): that is how dbt's incremental models find a run's rows.
 * a table whose columns differ from the code's schema is rebuilt (for extract tables that means
   everything is re-extracted).
 """
@@ -73,7 +77,19 @@ PROCESSED: dict[str, pl.DataType] = {
     "run_id": pl.String,  # lets checks validate just the rows a run wrote
 }
 
-EXTRACT_TABLES: dict[str, dict[str, pl.DataType]] = {**TABLES, "processed": PROCESSED}
+# When extract rows of earlier documents were deleted (re-extracted, removed, or the tables
+# rebuilt): the marts then have rows to delete besides those of the run's own documents.
+WITHDRAWALS: dict[str, pl.DataType] = {
+    "withdrawn_at": TIMESTAMP,
+    "reason": pl.String,
+    "n_documents": pl.Int64,
+}
+
+# The extractor's tables as stored: its columns, then when the document was processed.
+FACT_TABLES: dict[str, dict[str, pl.DataType]] = {
+    name: {**cols, "processed_at": TIMESTAMP} for name, cols in TABLES.items()
+}
+EXTRACT_TABLES: dict[str, dict[str, pl.DataType]] = {**FACT_TABLES, "processed": PROCESSED}
 
 _DUCKDB_TYPES: dict[object, str] = {
     pl.String: "VARCHAR",
@@ -136,16 +152,35 @@ def _ensure_table(
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw and extract tables (idempotent)."""
+    ensure_raw_schema(con)
+    ensure_extract_schema(con)
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
-    con.execute("CREATE SCHEMA IF NOT EXISTS extract")
     for table, cols in RAW_TABLES.items():
         _ensure_table(con, "raw", table, cols)
-    rebuilt = [_ensure_table(con, "extract", table, cols) for table, cols in TABLES.items()]
+
+
+def ensure_extract_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the extract tables; rebuilt ones empty them all (logged as a withdrawal, which the
+    marts see only if it comes after the run's ingest: so extraction, not ingest, calls this)."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS extract")
+    _ensure_table(con, "extract", "withdrawals", WITHDRAWALS)
+    had_facts = table_exists(con, "extract", "processed")
+    rebuilt = [_ensure_table(con, "extract", table, cols) for table, cols in FACT_TABLES.items()]
     if _ensure_table(con, "extract", "processed", PROCESSED) or any(rebuilt):
         # Extract tables changed shape: nothing in them counts as processed any more.
         con.execute("DELETE FROM extract.processed")
-        for table in TABLES:
+        for table in FACT_TABLES:
             con.execute(f"DELETE FROM {_qualified('extract', table)}")
+        if had_facts:
+            _log_withdrawal(con, "extract tables rebuilt", -1)
+
+
+def _log_withdrawal(con: duckdb.DuckDBPyConnection, reason: str, n_documents: int) -> None:
+    """Record that extract rows of earlier documents were deleted (-1: all of them)."""
+    con.execute("INSERT INTO extract.withdrawals VALUES (?, ?, ?)", [now(), reason, n_documents])
 
 
 def _scalars(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> tuple:
@@ -402,6 +437,7 @@ def remove_orphans(con: duckdb.DuckDBPyConnection) -> int:
                 f"DELETE FROM {_qualified('extract', table)} "
                 "WHERE doc_id NOT IN (SELECT doc_id FROM raw.documents)"
             )
+        _log_withdrawal(con, "documents removed", int(orphans))
         con.commit()
     except BaseException:
         con.rollback()
@@ -417,10 +453,11 @@ def write_extraction(
     tables: Mapping[str, pl.DataFrame],
 ) -> dict[str, int]:
     """Replace the extract rows of `documents` with `tables`; return rows written per table."""
-    conformed = {
-        name: conform(tables[name], cols, f"extract table {name!r}") for name, cols in TABLES.items()
-    }
     stamp = now()
+    conformed = {
+        name: conform(tables[name].with_columns(processed_at=pl.lit(stamp)), cols, f"extract table {name!r}")
+        for name, cols in FACT_TABLES.items()
+    }
     processed = documents.select(
         "doc_id",
         "content_sha256",
@@ -441,6 +478,8 @@ def write_extraction(
             con.execute(
                 f"DELETE FROM {_qualified('extract', table)} WHERE doc_id IN (SELECT doc_id FROM batch_ids)"
             )
+        if n_seen:
+            _log_withdrawal(con, "documents extracted again", int(n_seen))
         for table, frame in (*conformed.items(), ("processed", processed)):
             _register(con, "batch_rows", frame)
             con.execute(f"INSERT INTO {_qualified('extract', table)} BY NAME SELECT * FROM batch_rows")

@@ -23,6 +23,7 @@ import pytest
 
 from extract import schema as xs
 from ingest import schema as ins
+from orchestration.tables import FACT_TABLES
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT = REPO / "dbt_project"
@@ -353,7 +354,7 @@ SCHEMAS: dict[tuple[str, str], dict[str, pl.DataType]] = {
     ("raw", "documents"): {**ins.DOCUMENTS, "ingested_at": pl.Datetime("us")},
     ("raw", "quarantine"): {**ins.QUARANTINE, "seen_at": pl.Datetime("us")},
     ("raw", "duplicates"): {**ins.DUPLICATES, "seen_at": pl.Datetime("us")},
-    **{("extract", name): cols for name, cols in xs.TABLES.items()},
+    **{("extract", name): cols for name, cols in FACT_TABLES.items()},  # as the pipeline stores them
 }
 
 
@@ -442,7 +443,7 @@ CONTRACTS: dict[str, list[tuple[str, str]]] = {
         ("longitude", "DOUBLE"), ("geo_precision", "BIGINT"), ("claim_source", "VARCHAR"),
         ("is_background", "BOOLEAN"), ("evidence", "VARCHAR"), ("char_start", "BIGINT"),
         ("char_end", "BIGINT"), ("sentence_idx", "BIGINT"), ("extractor_version", "VARCHAR"),
-        ("killed_total", "BIGINT"),
+        ("processed_at", "TIMESTAMP"), ("killed_total", "BIGINT"),
     ],
     "fct_casualties": [
         ("casualty_id", "VARCHAR"), ("incident_id", "VARCHAR"), ("doc_id", "VARCHAR"),
@@ -451,6 +452,7 @@ CONTRACTS: dict[str, list[tuple[str, str]]] = {
         ("quantity_text", "VARCHAR"), ("parent_casualty_id", "VARCHAR"), ("claim_source", "VARCHAR"),
         ("is_background", "BOOLEAN"), ("evidence", "VARCHAR"), ("char_start", "BIGINT"),
         ("char_end", "BIGINT"), ("sentence_idx", "BIGINT"), ("extractor_version", "VARCHAR"),
+        ("processed_at", "TIMESTAMP"),
     ],
     "fct_territory_changes": [
         ("change_id", "VARCHAR"), ("doc_id", "VARCHAR"), ("event_date", "DATE"),
@@ -458,13 +460,13 @@ CONTRACTS: dict[str, list[tuple[str, str]]] = {
         ("n_places", "BIGINT"), ("area_km2", "DOUBLE"), ("gaining_actor", "VARCHAR"),
         ("losing_actor", "VARCHAR"), ("claim_source", "VARCHAR"), ("evidence", "VARCHAR"),
         ("char_start", "BIGINT"), ("char_end", "BIGINT"), ("sentence_idx", "BIGINT"),
-        ("extractor_version", "VARCHAR"),
+        ("extractor_version", "VARCHAR"), ("processed_at", "TIMESTAMP"),
     ],
     "doc_summary": [
         ("doc_id", "VARCHAR"), ("primary_admin1", "VARCHAR"), ("primary_actor", "VARCHAR"),
         ("primary_method", "VARCHAR"), ("civilians_killed", "BIGINT"), ("children_killed", "BIGINT"),
         ("women_killed", "BIGINT"), ("combatants_killed", "BIGINT"),
-        ("principal_incident_id", "VARCHAR"),
+        ("principal_incident_id", "VARCHAR"), ("processed_at", "TIMESTAMP"),
     ],
     "dim_actors": [("code", "VARCHAR"), ("label", "VARCHAR"), ("description", "VARCHAR")],
     "dim_admin1": [

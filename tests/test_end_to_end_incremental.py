@@ -61,7 +61,7 @@ def test_only_new_or_changed_documents_are_extracted_again(
     ]
 
 
-RUN_STAMPS = {"ingested_at", "seen_at"}
+RUN_STAMPS = {"ingested_at", "seen_at", "processed_at"}
 
 
 def _rows_without_stamps(warehouse: Path, table: str) -> list[tuple]:

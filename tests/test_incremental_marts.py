@@ -107,6 +107,21 @@ def test_an_identical_run_rewrites_no_mart_row(seeds_rerun: Rerun) -> None:
     assert _fingerprints(second) == _fingerprints(first)
 
 
+def test_a_retried_build_replaces_the_rows_of_the_run(seeds_run: CliRun, tmp_path: Path) -> None:
+    """dbt run again over the same run (a retry after a failed test): the pre-hook deletes the
+    run's rows by processed_at before they are appended again, so nothing is doubled."""
+    assert seeds_run.exit_code == 0, seeds_run.output
+    build = copy_published(seeds_run.warehouse, tmp_path / "wh")
+    before = {m: sorted(_rows(build, m).values()) for m in INCREMENTAL_MARTS}
+    assert all(before[m] for m in INCREMENTAL_MARTS if m != "quarantine"), before
+    fingerprints = _fingerprints(build)
+
+    proc = _dbt_build(build, tmp_path)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    assert {m: sorted(_rows(build, m).values()) for m in INCREMENTAL_MARTS} == before
+    assert _fingerprints(build) == fingerprints  # incremental, not rebuilt
+
+
 def test_another_extractor_version_rebuilds_every_mart(seeds_run: CliRun, tmp_path: Path) -> None:
     """What the pipeline does after an EXTRACTOR_VERSION change (every document re-extracted,
     every extract row with the new version), then dbt: no mart row keeps the old version."""
@@ -114,10 +129,12 @@ def test_another_extractor_version_rebuilds_every_mart(seeds_run: CliRun, tmp_pa
     build = copy_published(seeds_run.warehouse, tmp_path / "wh")
     con = duckdb.connect(str(build))
     try:
-        for table in ("events", "casualties", "territory", "doc_profiles", "processed"):
-            con.execute(f"UPDATE extract.{table} SET extractor_version = '9.9.9-test'")
         # processed before this "run": only the fingerprint can tell the marts to follow
-        con.execute("UPDATE extract.processed SET processed_at = TIMESTAMP '2000-01-01'")
+        for table in ("events", "casualties", "territory", "doc_profiles", "processed"):
+            con.execute(
+                f"UPDATE extract.{table} SET extractor_version = '9.9.9-test', "
+                "processed_at = TIMESTAMP '2000-01-01'"
+            )
     finally:
         con.close()
     counts = {m: query(build, f"SELECT count(*) FROM marts.{m}")[0][0] for m in INCREMENTAL_MARTS}
@@ -148,11 +165,22 @@ def test_mart_tests_look_at_the_documents_of_the_run(samples_run: CliRun, tmp_pa
         assert len(parts) == 2, parts
         (this_run, this_part), (_earlier, earlier_part) = parts
         # Only `this_run` was processed since the last ingest; marts are current (same fingerprint).
-        con.execute("UPDATE extract.processed SET processed_at = TIMESTAMP '2000-01-01'")
+        stamped = con.execute(
+            "SELECT c.table_schema, c.table_name FROM information_schema.columns c "
+            "JOIN information_schema.tables t USING (table_schema, table_name) "
+            "WHERE c.column_name = 'processed_at' AND t.table_type = 'BASE TABLE'"
+        ).fetchall()
+        assert ("marts", "fct_casualties") in stamped and ("extract", "casualties") in stamped, stamped
+        for schema, table in stamped:
+            con.execute(f"UPDATE {schema}.{table} SET processed_at = TIMESTAMP '2000-01-01'")
+            if schema == "extract":
+                con.execute(
+                    f"UPDATE {schema}.{table} SET processed_at = TIMESTAMP '2002-01-01' WHERE doc_id = ?",
+                    [this_run],
+                )
         con.execute("UPDATE raw.ingest_runs SET ingested_at = TIMESTAMP '2001-01-01'")
-        con.execute(
-            "UPDATE extract.processed SET processed_at = TIMESTAMP '2002-01-01' WHERE doc_id = ?", [this_run]
-        )
+        # as the pipeline logs it when it extracts a document again (its old mart rows must go)
+        con.execute("INSERT INTO extract.withdrawals VALUES (TIMESTAMP '2002-01-01', 'extracted again', 1)")
         # The same fault in both: in the extractor's output of this run, in the mart of the earlier.
         con.execute("UPDATE extract.casualties SET count_best = 1000000 WHERE casualty_id = ?", [this_part])
         con.execute(

@@ -120,11 +120,45 @@ def test_a_table_of_another_shape_is_rebuilt_and_reextracted(con) -> None:
     con.execute("ALTER TABLE extract.events ADD COLUMN stale INTEGER")
     tables.ensure_schema(con)
     columns = [row[0] for row in con.execute("DESCRIBE extract.events").fetchall()]
-    assert columns == list(TABLES["events"])
+    assert columns == [*TABLES["events"], "processed_at"]
     assert _extract_all(con, "r2") == ["a"]  # processed was cleared with it
+    # the marts learn that every earlier document's rows went
+    assert con.execute("SELECT reason, n_documents FROM extract.withdrawals").fetchall() == [
+        ("extract tables rebuilt", -1)
+    ]
 
 
 def test_missing_columns_are_an_error_not_a_silent_null() -> None:
     frame = pl.DataFrame({"doc_id": ["a"]})
     with pytest.raises(ValueError, match="lacks columns"):
         tables.conform(frame, TABLES["doc_profiles"], "doc_profiles")
+
+
+def test_extract_rows_carry_their_documents_stamp_and_withdrawals_are_logged(con) -> None:
+    """dbt finds a run's rows by `processed_at` and deletes older mart rows only when a
+    withdrawal was logged, so both must follow every write."""
+
+    def withdrawals() -> list[tuple]:
+        return con.execute("SELECT reason, n_documents FROM extract.withdrawals ORDER BY withdrawn_at").fetchall()
+
+    def unstamped() -> list[tuple]:
+        return con.execute(
+            "SELECT d.doc_id FROM extract.doc_profiles d JOIN extract.processed p USING (doc_id) "
+            "WHERE d.processed_at IS DISTINCT FROM p.processed_at"
+        ).fetchall()
+
+    _ingest(con, "r1", [_doc("a", "A\none"), _doc("b", "B\ntwo")])
+    _extract_all(con, "r1", batch_size=1)
+    assert unstamped() == []
+    assert withdrawals() == []  # new documents withdraw nothing
+
+    _ingest(con, "r2", [_doc("a", "A\none"), _doc("b", "B\nchanged")])
+    assert _extract_all(con, "r2") == ["b"]
+    assert unstamped() == []
+    assert withdrawals() == [("documents extracted again", 1)]
+
+    con.execute("DELETE FROM raw.documents WHERE doc_id = 'b'")
+    assert tables.remove_orphans(con) == 1
+    assert withdrawals() == [("documents extracted again", 1), ("documents removed", 1)]
+    assert tables.remove_orphans(con) == 0
+    assert len(withdrawals()) == 2

@@ -3,11 +3,16 @@
 
   * Models keyed by document (fct_incidents, fct_casualties, fct_territory_changes, doc_summary
     and the intermediate tables): the documents the extractor (re)processed in this run, i.e.
-    whose `extract.processed.processed_at` is not older than this run's ingest (the latest
-    `raw.ingest_runs.ingested_at`). The pre-hook deletes the rows of every document not
-    processed before this run (those of this run, re-extracted ones among them, whose new facts
-    may be fewer, and removed ones); the model selects the facts of the documents processed in
-    this run and appends them (a delete+insert would scan the table a second time for nothing).
+    whose `processed_at` is not older than this run's ingest (the latest
+    `raw.ingest_runs.ingested_at`). Every extract row carries its document's `processed_at` and
+    rows are appended, so `processed_at >= <run start>` reads only the row groups the run wrote
+    (DuckDB's zone maps); a `doc_id in (...)` filter reads every row group. The models select
+    the run's rows that way and append them (a delete+insert would scan the table a second time
+    for nothing); the column goes through to the marts.
+    The pre-hook deletes the mart's rows of the run (there are some when a failed build is
+    retried) the same way. When extract rows of earlier documents were withdrawn in this run
+    (`extract.withdrawals`: documents extracted again or removed, extract tables rebuilt), it
+    deletes the rows of every document not processed before this run instead, a scan of the mart.
   * quarantine (a projection of raw.quarantine): the keys whose rows differ from the staging
     model in either direction are deleted, then the keys missing from the mart inserted.
   * Full rebuild whenever the mart's fingerprint differs from the one stored as the table's
@@ -15,14 +20,15 @@
     extractor versions in extract.processed. The pre-hook then recreates the table empty with
     the contract's columns and the model selects everything. A change of EXTRACTOR_VERSION, of
     any model's SQL or of a contract therefore rebuilds the marts, with the new columns.
-  Without the pipeline's bookkeeping tables (extract.processed, raw.ingest_runs), e.g. when dbt
-  runs on a hand-made fixture, every build is a full rebuild.
+  Without the pipeline's bookkeeping tables (extract.processed, extract.withdrawals,
+  raw.ingest_runs), e.g. when dbt runs on a hand-made fixture, every build is a full rebuild.
 #}
 
 {#- Whether `database` has the pipeline's bookkeeping tables (not a hand-made fixture). -#}
 {% macro _pipeline_tracked(database) -%}
     {{ return(
         adapter.get_relation(database=database, schema='extract', identifier='processed') is not none
+        and adapter.get_relation(database=database, schema='extract', identifier='withdrawals') is not none
         and adapter.get_relation(database=database, schema='raw', identifier='ingest_runs') is not none
     ) }}
 {%- endmacro %}
@@ -66,27 +72,33 @@
 {%- endmacro %}
 
 
-{#- The documents the extractor processed in this run (since this run's ingest). -#}
+{#- SQL for this run's start: the latest ingest (-infinity before the first). A literal, not a
+    subquery, so that DuckDB can compare it with each row group's min/max of processed_at. -#}
+{% macro this_run_start() -%}
+    {%- set start = run_query(
+        "select coalesce(max(ingested_at), '-infinity'::timestamp)::varchar from raw.ingest_runs") -%}
+    {{ return("timestamp '" ~ start.columns[0].values()[0] ~ "'") }}
+{%- endmacro %}
+
+
+{#- The documents the extractor processed in this run (since its ingest), or `before` it. -#}
 {% macro docs_processed_this_run(before=false) -%}
-    select doc_id
-    from extract.processed
-    where processed_at {{ '<' if before else '>=' }} (
-        select coalesce(max(ingested_at), '-infinity'::timestamp) from raw.ingest_runs
-    )
+    select doc_id from extract.processed where processed_at {{ '<' if before else '>=' }} {{ this_run_start() }}
 {%- endmacro %}
 
 
-{#- `where doc_id in (...)` (or `and ...`) limiting a document-keyed model to this run's documents
-    when it builds incrementally; nothing on a full build. -#}
+{#- `where processed_at >= <run start>` (or `and ...`) limiting a document-keyed model to the
+    rows of the documents processed in this run when it builds incrementally; nothing on a full
+    build. -#}
 {% macro only_this_run(keyword='where') -%}
-    {%- if mart_is_current() %} {{ keyword }} doc_id in ({{ docs_processed_this_run() }}){% endif -%}
+    {%- if mart_is_current() %} {{ keyword }} processed_at >= {{ this_run_start() }}{% endif -%}
 {%- endmacro %}
 
 
-{#- For singular tests: `<column> in (this run's documents)`, or `true` without the pipeline's
-    bookkeeping tables (a hand-made fixture), like the generic tests (get_where_subquery). -#}
+{#- For singular tests: `<column> >= <run start>` (a processed_at column), or `true` without the
+    pipeline's bookkeeping tables (a hand-made fixture), like the generic tests (get_where_subquery). -#}
 {% macro in_this_run(column) -%}
-    {%- if execute and _pipeline_tracked(target.database) -%}{{ column }} in ({{ docs_processed_this_run() }}){%- else -%}true{%- endif -%}
+    {%- if execute and _pipeline_tracked(target.database) -%}{{ column }} >= {{ this_run_start() }}{%- else -%}true{%- endif -%}
 {%- endmacro %}
 
 
@@ -100,10 +112,21 @@
 {%- endmacro %}
 
 
+{#- Whether extract rows of earlier documents were deleted since this run's ingest. -#}
+{% macro _withdrawn_this_run() -%}
+    {%- set n = run_query(
+        "select count(*) from extract.withdrawals where withdrawn_at >= " ~ this_run_start()) -%}
+    {{ return(n.columns[0].values()[0] > 0) }}
+{%- endmacro %}
+
+
 {#- pre-hook of the document-keyed fact marts -#}
 {% macro delete_reprocessed_docs() -%}
-    {%- if mart_is_current() -%}
+    {%- set current = mart_is_current() -%}
+    {%- if current and _withdrawn_this_run() -%}
         delete from {{ this }} where doc_id not in ({{ docs_processed_this_run(before=true) }})
+    {%- elif current -%}
+        delete from {{ this }} where processed_at >= {{ this_run_start() }}
     {%- elif execute and is_incremental() -%}
         {{ _recreate_empty_mart() }}
     {%- endif -%}
@@ -137,7 +160,8 @@
 
 {#- dbt's hook for the `where` of data tests, overridden: a test of a model whose config has
     `meta: {run_scoped_tests: true}` (dbt_project.yml: staging, intermediate and the document-keyed
-    marts) looks only at the documents processed in this run. Whole-table tests would cost what
+    marts) looks only at the documents processed in this run: by `processed_at` when the model
+    documents that column, else by doc_id. Whole-table tests would cost what
     the warehouse costs on every run; the rows of the other documents cannot change in it and
     were tested when their documents were processed (a full rebuild processes every document).
     Without the pipeline's bookkeeping tables (a hand-made fixture) tests see every row. -#}
@@ -149,7 +173,11 @@
         and _pipeline_tracked(relation.database) -%}
     {%- set conditions = [] -%}
     {%- if where -%}{%- do conditions.append('(' ~ where ~ ')') -%}{%- endif -%}
-    {%- if scoped -%}{%- do conditions.append('doc_id in (' ~ docs_processed_this_run() ~ ')') -%}{%- endif -%}
+    {%- if scoped and 'processed_at' in attached.columns -%}
+        {%- do conditions.append('processed_at >= ' ~ this_run_start()) -%}
+    {%- elif scoped -%}
+        {%- do conditions.append('doc_id in (' ~ docs_processed_this_run() ~ ')') -%}
+    {%- endif -%}
     {%- if conditions -%}
         {%- set filtered -%}
             (select * from {{ relation }} where {{ conditions | join(' and ') }}) dbt_subquery

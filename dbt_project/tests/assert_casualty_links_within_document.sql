@@ -12,4 +12,4 @@ left join {{ ref('fct_incidents') }} as incident
 left join {{ ref('fct_casualties') }} as parent
     on parent.casualty_id = casualty.parent_casualty_id
 where (incident.doc_id <> casualty.doc_id or parent.doc_id <> casualty.doc_id)
-    and {{ in_this_run('casualty.doc_id') }}
+    and {{ in_this_run('casualty.processed_at') }}

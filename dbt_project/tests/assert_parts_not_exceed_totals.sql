@@ -9,4 +9,4 @@ from {{ ref('fct_casualties') }} as part
 inner join {{ ref('fct_casualties') }} as parent
     on parent.casualty_id = part.parent_casualty_id
 where part.count_best > parent.count_best
-    and {{ in_this_run('part.doc_id') }}
+    and {{ in_this_run('part.processed_at') }}

@@ -44,7 +44,7 @@ def extract_tables(context: AssetExecutionContext, sitrep: SitrepSettings) -> It
     warehouse.begin(run_key(context))
     written = dict.fromkeys(TABLES, 0)
     with warehouse.connect() as con:
-        tables.ensure_schema(con)
+        tables.ensure_extract_schema(con)
         n_orphans = tables.remove_orphans(con)
         n_extracted = 0
         for batch in tables.pending_batches(con, BATCH_SIZE):

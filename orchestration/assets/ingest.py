@@ -36,7 +36,7 @@ def raw_tables(context: AssetExecutionContext, sitrep: SitrepSettings) -> Iterat
     context.log.info(f"build file {warehouse.build}: {began}")
 
     with warehouse.connect() as con:
-        tables.ensure_schema(con)
+        tables.ensure_raw_schema(con)
         counts = sources.ingest_source(
             con, run_id=context.run.run_id, source=sitrep.source_path, fmt=sitrep.format
         )

@@ -78,6 +78,7 @@ linked as (
         casualties.char_end,
         casualties.sentence_idx,
         casualties.extractor_version,
+        casualties.processed_at,
 
         casualties.parent_casualty_id is not null           as is_part,
         parent.casualty_id is not null                      as has_parent_row,

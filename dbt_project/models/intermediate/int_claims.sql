@@ -30,7 +30,8 @@ per_group as (
         outcome,
         victim_group,
         max(count_for_totals)                   as n,
-        count(*)                                as n_rows
+        count(*)                                as n_rows,
+        max(processed_at)                       as processed_at  -- one document: one value
     from top_level
     group by incident_id, claim_source, outcome, victim_group
 ),
@@ -44,7 +45,8 @@ per_outcome as (
             coalesce(sum(n) filter (where victim_group = 'people'), 0),
             coalesce(sum(n) filter (where victim_group is distinct from 'people'), 0)
         )                                       as total,
-        sum(n_rows)                             as n_rows
+        sum(n_rows)                             as n_rows,
+        max(processed_at)                       as processed_at
     from per_group
     group by incident_id, claim_source, outcome
 ),
@@ -66,7 +68,8 @@ per_claim as (
                                                 as missing_total,
         cast(coalesce(sum(total) filter (where outcome = 'displaced'), 0) as bigint)
                                                 as displaced_total,
-        cast(sum(n_rows) as bigint)             as n_figures
+        cast(sum(n_rows) as bigint)             as n_figures,
+        max(per_outcome.processed_at)           as processed_at
     from per_outcome
     left join incidents
         on incidents.incident_id = per_outcome.incident_id

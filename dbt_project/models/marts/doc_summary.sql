@@ -8,11 +8,11 @@
 
 with documents as (
     select doc_id from {{ ref('stg_documents') }}
-    {{ only_this_run() }}
+    {%- if mart_is_current() %} where doc_id in ({{ docs_processed_this_run() }}){% endif %}
 ),
 
 profiles as (
-    select * from {{ ref('stg_doc_profiles') }}
+    select * from {{ ref('stg_doc_profiles') }}{{ only_this_run() }}
 )
 
 select
@@ -24,7 +24,8 @@ select
     cast(coalesce(profiles.children_killed, 0) as bigint)      as children_killed,
     cast(coalesce(profiles.women_killed, 0) as bigint)         as women_killed,
     cast(coalesce(profiles.combatants_killed, 0) as bigint)    as combatants_killed,
-    profiles.principal_incident_id
+    profiles.principal_incident_id,
+    profiles.processed_at
 from documents
 left join profiles
     on profiles.doc_id = documents.doc_id

@@ -27,7 +27,8 @@ select
     linked.char_start,
     linked.char_end,
     linked.sentence_idx,
-    linked.extractor_version
+    linked.extractor_version,
+    linked.processed_at
 from linked
 left join staged
     on staged.casualty_id = linked.casualty_id

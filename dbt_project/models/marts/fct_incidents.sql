@@ -31,6 +31,7 @@ select
     incidents.char_end,
     incidents.sentence_idx,
     incidents.extractor_version,
+    incidents.processed_at,
     incidents.killed_total
 from incidents
 left join staged

@@ -17,6 +17,7 @@ select
     char_start,
     char_end,
     sentence_idx,
-    extractor_version
+    extractor_version,
+    processed_at
 from {{ ref('stg_territory') }}
 {{ only_this_run() }}

@@ -21,7 +21,8 @@ renamed as (
         cast(char_start as bigint)               as char_start,
         cast(char_end as bigint)                 as char_end,
         cast(sentence_idx as bigint)             as sentence_idx,
-        trim(extractor_version)                  as extractor_version
+        trim(extractor_version)                  as extractor_version,
+        processed_at                             as processed_at  -- grows with each write: run filters skip older row groups
     from source
 )
 

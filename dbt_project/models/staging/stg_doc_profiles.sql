@@ -13,7 +13,8 @@ renamed as (
         cast(children_killed as bigint)          as children_killed,
         cast(women_killed as bigint)             as women_killed,
         cast(combatants_killed as bigint)        as combatants_killed,
-        trim(extractor_version)                  as extractor_version
+        trim(extractor_version)                  as extractor_version,
+        processed_at                             as processed_at  -- grows with each write: run filters skip older row groups
     from source
 )
 

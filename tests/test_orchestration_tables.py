@@ -139,7 +139,9 @@ def test_extract_rows_carry_their_documents_stamp_and_withdrawals_are_logged(con
     withdrawal was logged, so both must follow every write."""
 
     def withdrawals() -> list[tuple]:
-        return con.execute("SELECT reason, n_documents FROM extract.withdrawals ORDER BY withdrawn_at").fetchall()
+        return con.execute(
+            "SELECT reason, n_documents FROM extract.withdrawals ORDER BY withdrawn_at"
+        ).fetchall()
 
     def unstamped() -> list[tuple]:
         return con.execute(

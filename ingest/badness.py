@@ -13,6 +13,7 @@ characters Python's `re` gives them, since Rust's differ. Lines over ftfy's
 
 from __future__ import annotations
 
+import array
 import functools
 import re
 import sys
@@ -29,8 +30,16 @@ MAX_DECODE_LENGTH = 1_000_000  # ftfy.TextFixerConfig().max_decode_length
 @functools.cache
 def _category(python_class: str) -> tuple[tuple[int, int], ...]:
     """The code point ranges Python's `re` gives a class such as \\w."""
-    every = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, sys.maxunicode + 1)))
-    return tuple((ord(m.group()[0]), ord(m.group()[-1])) for m in re.finditer(python_class + "+", every))
+    return tuple(
+        (ord(m.group()[0]), ord(m.group()[-1])) for m in re.finditer(python_class + "+", _every_character())
+    )
+
+
+@functools.cache
+def _every_character() -> str:
+    """Every code point but the surrogates, in order (decoded from UTF-32: 4x faster than chr())."""
+    points = array.array("I", range(0xD800)) + array.array("I", range(0xE000, sys.maxunicode + 1))
+    return points.tobytes().decode(f"utf-32-{'le' if sys.byteorder == 'little' else 'be'}")
 
 
 _CATEGORIES = {"CATEGORY_SPACE": r"\s", "CATEGORY_WORD": r"\w"}
@@ -51,7 +60,9 @@ def _class(items: list[tuple[object, object]]) -> str:
             ranges.extend(_category(_CATEGORIES[str(arg)]))
         else:
             raise ValueError(f"ftfy's badness pattern uses {name} in a class; cannot translate it")
-    spelled = "".join(f"\\x{{{low:X}}}" + (f"-\\x{{{high:X}}}" if high != low else "") for low, high in ranges)
+    spelled = "".join(
+        f"\\x{{{low:X}}}" + (f"-\\x{{{high:X}}}" if high != low else "") for low, high in ranges
+    )
     return ("[^" if negate else "[") + spelled + "]"
 
 

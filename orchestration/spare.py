@@ -30,6 +30,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.duckdb_config import DUCKDB_CONFIG
 from orchestration.tables import _qualified
 
 # Above this share of changed documents a plain copy is cheaper than deleting and re-inserting.
@@ -95,7 +96,7 @@ def sync(spare: Path, build: Path) -> SyncResult:
     `build` must be checkpointed and not open read-write; `spare` must not be open anywhere
     (DuckDB's lock refuses otherwise, e.g. when a reader still has this old published file open).
     """
-    con = duckdb.connect(config={"memory_limit": "1GB"})
+    con = duckdb.connect(config=DUCKDB_CONFIG)
     try:
         con.execute("SET enable_progress_bar = false")  # a session option, not a config one
         try:

@@ -43,12 +43,9 @@ from pathlib import Path
 import duckdb
 
 from orchestration import spare
+from orchestration.duckdb_config import DUCKDB_CONFIG
 
 LOCK_WAIT_SECONDS = 3600.0
-# DuckDB's buffer pool defaults to 80 % of RAM and keeps what it wrote cached up to that; the
-# pipeline streams its batches, so a fixed cap keeps its memory flat (DuckDB spills to disk past
-# it). dbt's connection has its own cap in dbt_project/profiles.yml.
-DUCKDB_CONFIG = {"memory_limit": "1GB"}
 
 # Locks this process holds, by build file: {path: open lock file}.
 _held_locks: dict[Path, int] = {}

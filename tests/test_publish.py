@@ -51,6 +51,31 @@ def test_begin_publish_and_restore_cycle(tmp_warehouse: Path) -> None:
     wh.release()
 
 
+def _row_groups(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return con.execute(f"SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('{table}')").fetchone()[
+        0
+    ]
+
+
+def test_a_checkpoint_leaves_the_row_groups_of_earlier_appends_alone(tmp_warehouse: Path) -> None:
+    """Each run's appends stay in row groups of their own: a checkpoint writes what was appended,
+    not earlier row groups merged with it (DuckDB's default merges these five into two)."""
+    wh = Warehouse.at(tmp_warehouse)
+    wh.begin("run-1")
+    with wh.connect() as con:
+        con.execute("CREATE TABLE t (i BIGINT, s VARCHAR)")
+        for _ in range(5):
+            con.execute("INSERT INTO t SELECT range, 'text ' || range FROM range(30000)")
+            con.execute("CHECKPOINT")
+        assert _row_groups(con, "t") == 5
+        # deleted rows go with their row group once all of it is deleted
+        con.execute("DELETE FROM t WHERE rowid < 60000")
+        con.execute("CHECKPOINT")
+        assert _row_groups(con, "t") == 3
+        assert con.execute("SELECT count(*) FROM t").fetchall() == [(90000,)]
+    wh.release()
+
+
 def test_restore_drops_a_stale_wal(tmp_warehouse: Path) -> None:
     wh = Warehouse.at(tmp_warehouse)
     wh.begin("a")

@@ -130,21 +130,27 @@ def _apply(con: duckdb.DuckDBPyConnection) -> SyncResult:
         if changed > MAX_CHANGED_SHARE * max(documents, 1):
             raise SyncRefusedError(f"{changed} of {documents} documents changed: copying is cheaper")
         relations = con.execute(
-            "SELECT t.schema_name, t.table_name, bool_or(c.column_name = 'doc_id') "
+            "SELECT t.schema_name, t.table_name, bool_or(c.column_name = 'doc_id'), "
+            "bool_or(c.column_name = 'processed_at') "
             "FROM duckdb_tables() t JOIN duckdb_columns() c USING (database_name, schema_name, table_name) "
             "WHERE t.database_name = 'build' GROUP BY ALL ORDER BY ALL"
         ).fetchall()
+        # the earliest processing of a changed document: in every table that carries processed_at,
+        # the build's rows of changed documents are not older
+        (since,) = con.execute(
+            "SELECT min(processed_at) FROM build.extract.processed WHERE doc_id IN (SELECT doc_id FROM changed_docs)"
+        ).fetchall()[0]
         by_document = 0
-        for schema, table, has_doc_id in relations:
+        for schema, table, has_doc_id, has_processed_at in relations:
             if has_doc_id and (schema != "raw" or table in _RAW_BY_DOCUMENT):
                 by_document += 1
-                _copy_documents(con, schema, table)
+                _copy_documents(con, schema, table, since if has_processed_at else None)
             else:
                 con.execute(f"DELETE FROM spare.{_qualified(schema, table)}")
                 con.execute(
                     f"INSERT INTO spare.{_qualified(schema, table)} SELECT * FROM build.{_qualified(schema, table)}"
                 )
-        for schema, table, _ in relations:
+        for schema, table, _, _ in relations:
             mine = _count(con, f"SELECT count(*) FROM spare.{_qualified(schema, table)}")
             theirs = _count(con, f"SELECT count(*) FROM build.{_qualified(schema, table)}")
             if mine != theirs:
@@ -157,11 +163,19 @@ def _apply(con: duckdb.DuckDBPyConnection) -> SyncResult:
     return SyncResult(changed, documents, by_document, len(relations) - by_document)
 
 
-def _copy_documents(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:
-    """Replace the changed documents' rows of `schema.table` in the spare with the build's."""
+def _copy_documents(con: duckdb.DuckDBPyConnection, schema: str, table: str, since: object | None) -> None:
+    """Replace the changed documents' rows of `schema.table` in the spare with the build's; `since`:
+    the lower bound of their `processed_at` in a table that has the column."""
     con.execute(
         f"DELETE FROM spare.{_qualified(schema, table)} WHERE doc_id IN (SELECT doc_id FROM changed_docs)"
     )
+    changed = (
+        f"SELECT * FROM build.{_qualified(schema, table)} WHERE doc_id IN (SELECT doc_id FROM changed_docs)"
+    )
+    if since is not None:
+        # a literal bound on processed_at skips older row groups by their min/max (rows are appended)
+        con.execute(f"INSERT INTO spare.{_qualified(schema, table)} {changed} AND processed_at >= ?", [since])
+        return
     # Where the rows are first (a scan of doc_id alone), then the rows: a rowid range is pushed
     # into the scan and skips the row groups outside it. New documents' rows are appended, so the
     # range of a run's rows is narrow; a semi join alone read every column of every row group

@@ -201,16 +201,6 @@ def count_rows(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int:
     return int(_scalars(con, f"SELECT count(*) FROM {_qualified(schema, table)}")[0])
 
 
-def _is_base_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() "
-            "AND schema_name = ? AND table_name = ?",
-            [schema, table],
-        ).fetchall()
-    )
-
-
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     return bool(_columns_in_db(con, schema, table))
 
@@ -539,13 +529,14 @@ def run_scope(con: duckdb.DuckDBPyConnection, schema: str, table: str, run_id: s
         return Scope(f"SELECT * FROM {target}", (), "all rows")
     if schema in ("extract", "marts"):  # marts: the facts of the documents this run extracted
         run_docs = "doc_id IN (SELECT doc_id FROM extract.processed WHERE run_id = ?)"
-        if _is_base_table(con, schema, table):
-            # The run's rows were appended: their rowid range, pushed into the scan, skips the
-            # row groups of older documents, which a doc_id filter alone reads whole.
-            lo, hi = _scalars(con, f"SELECT min(rowid), max(rowid) FROM {target} WHERE " + run_docs, [run_id])
-            if lo is not None:
-                sql = f"SELECT * FROM {target} WHERE rowid BETWEEN ? AND ? AND " + run_docs
-                return Scope(sql, (lo, hi, run_id), "rows written by this run")
+        if "processed_at" in dict(_columns_in_db(con, schema, table)):
+            # Every row carries its document's processed_at and rows are appended: a literal lower
+            # bound lets DuckDB skip the row groups of older documents by their min/max, which a
+            # doc_id filter alone reads whole.
+            (since,) = _scalars(con, "SELECT min(processed_at) FROM extract.processed WHERE run_id = ?", [run_id])
+            if since is not None:
+                sql = f"SELECT * FROM {target} WHERE processed_at >= ? AND " + run_docs
+                return Scope(sql, (since, run_id), "rows written by this run")
         return Scope(f"SELECT * FROM {target} WHERE " + run_docs, (run_id,), "rows written by this run")
     stamp_col = "ingested_at" if table == "documents" else "seen_at"
     sql = (

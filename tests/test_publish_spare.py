@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -55,14 +56,16 @@ def _put(con: duckdb.DuckDBPyConnection, doc_id: str, text: str, events: int, ru
         "? AS title, now()::TIMESTAMP AS ingested_at",
         [doc_id, text, sha, f"title of {doc_id}"],
     )
+    stamp = dt.datetime.now()
     con.execute(
         "INSERT INTO extract.processed BY NAME SELECT ? AS doc_id, ? AS content_sha256, "
-        "'v1' AS extractor_version, now()::TIMESTAMP AS processed_at, ? AS run_id",
-        [doc_id, sha, run_id],
+        "'v1' AS extractor_version, ? AS processed_at, ? AS run_id",
+        [doc_id, sha, stamp, run_id],
     )
     con.execute(
-        "INSERT INTO extract.events BY NAME SELECT ? AS doc_id, range AS sentence_idx FROM range(?)",
-        [doc_id, events],
+        "INSERT INTO extract.events BY NAME SELECT ? AS doc_id, range AS sentence_idx, ? AS processed_at "
+        "FROM range(?)",
+        [doc_id, stamp, events],
     )
 
 
@@ -137,6 +140,17 @@ def test_sync_refuses_when_rows_changed_outside_the_changed_documents(pair: tupl
         spare.sync(spare_file, build)
     with duckdb.connect(str(spare_file), read_only=True) as con:  # rolled back
         assert con.execute("SELECT count(*) FROM extract.events WHERE doc_id = 'd01'").fetchone() == (1,)
+
+
+def test_sync_refuses_rows_older_than_their_documents_processing(pair: tuple[Path, Path]) -> None:
+    """Rows are copied from their document's processed_at on: a row stamped earlier would be left
+    behind, so the row counts refuse the sync instead."""
+    spare_file, build = pair
+    with duckdb.connect(str(build)) as con:
+        _put(con, "new", "a new article", events=2, run_id="r2")
+        con.execute("UPDATE extract.events SET processed_at = NULL WHERE doc_id = 'new' AND sentence_idx = 1")
+    with pytest.raises(spare.SyncRefusedError, match=r"extract\.events has 31 rows after the sync, the build 32"):
+        spare.sync(spare_file, build)
 
 
 def test_sync_refuses_a_file_the_pipeline_did_not_build(tmp_path: Path) -> None:

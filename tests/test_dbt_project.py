@@ -606,10 +606,15 @@ BAD_CASES = {
         ("extract", "casualties"), ("casualty_id", "cas-maarat-injured"), {"outcome": "exploded"},
         "accepted_values_fct_casualties_outcome",
     ),
-    "orphan_parent": (
+    "orphan_parent": (  # a parent outside the figure's document (here: nowhere) fails both
         ("extract", "casualties"), ("casualty_id", "cas-maarat-children"),
         {"parent_casualty_id": "cas-does-not-exist"},
-        "relationships_fct_casualties_parent_casualty_id",
+        ("assert_casualty_links_within_document", "relationships_fct_casualties_parent_casualty_id"),
+    ),
+    "parent_in_another_document": (
+        ("extract", "casualties"), ("casualty_id", "cas-maarat-children"),
+        {"parent_casualty_id": "cas-war-total"},
+        ("assert_casualty_links_within_document",),
     ),
     "part_exceeds_total": (
         ("extract", "casualties"), ("casualty_id", "cas-maarat-children"), {"count_best": 90},
@@ -624,15 +629,16 @@ BAD_CASES = {
 
 @pytest.mark.parametrize("case", sorted(BAD_CASES))
 def test_bad_row_fails_the_right_test(tmp_path, case):
-    table, row_id, changes, expected_test = BAD_CASES[case]
+    table, row_id, changes, expected = BAD_CASES[case]
+    expected_tests = (expected,) if isinstance(expected, str) else expected
     rows = _set(fixture_rows(), table, row_id, **changes)
     _, proc, results = build(tmp_path, rows)
     assert proc.returncode != 0
     assert results is not None, proc.stdout[-4000:]
-    failed = failed_nodes(results)
-    assert len(failed) == 1, failed
-    [node] = failed
-    assert node.startswith(f"test.sitrep.{expected_test}"), node
+    failed = sorted(failed_nodes(results))
+    assert len(failed) == len(expected_tests), failed
+    for node, test in zip(failed, sorted(expected_tests), strict=True):
+        assert node.startswith(f"test.sitrep.{test}"), node
     # the models themselves were built; only the check failed
     model_status = {r["status"] for r in results["results"] if r["unique_id"].startswith("model.")}
     assert model_status == {"success"}

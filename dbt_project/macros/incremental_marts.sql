@@ -187,3 +187,47 @@
         {{ return(relation) }}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- Whether a test of `relation` looks only at this run's rows by processed_at (see get_where_subquery). -#}
+{% macro _run_scoped_by_processed_at(relation) -%}
+    {%- set found = [] -%}
+    {%- for node in graph.nodes.values() -%}
+        {%- if node.resource_type == 'model' and node.schema == relation.schema
+            and (node.alias or node.name) == relation.identifier
+            and node.config.meta.get('run_scoped_tests', false) and 'processed_at' in node.columns -%}
+            {%- do found.append(node) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(found | length > 0 and _pipeline_tracked(relation.database)) }}
+{%- endmacro %}
+
+
+{#- dbt's `relationships` test, overridden: when the tested model's rows and the parent's are both
+    looked at by processed_at, the parent's are narrowed to this run's too. The links tested that
+    way (a figure's incident, its total, a summary's principal incident) stay within a document,
+    whose rows share one processed_at; the whole parent table is not read for each test. -#}
+{% macro default__test_relationships(model, column_name, to, field) %}
+    {#- `model` is here what get_where_subquery made of the tested model -#}
+    {%- set narrowed = execute and 'processed_at >=' in (model | string) and _run_scoped_by_processed_at(to) -%}
+with child as (
+    select {{ column_name }} as from_field
+    from {{ model }}
+    where {{ column_name }} is not null
+),
+
+parent as (
+    select {{ field }} as to_field
+    from {{ to }}
+    {%- if narrowed %}
+    where processed_at >= {{ this_run_start() }}
+    {%- endif %}
+)
+
+select
+    from_field
+from child
+left join parent
+    on child.from_field = parent.to_field
+where parent.to_field is null
+{% endmacro %}

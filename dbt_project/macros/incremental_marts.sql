@@ -39,7 +39,30 @@
 {%- endmacro %}
 
 
+{#- The first cell of `sql`, queried once per dbt invocation: for what does not change during a
+    build (nothing dbt builds writes it), asked by every model and test. `graph` is the one object
+    the contexts of all nodes share. -#}
+{% macro _once(sql) -%}
+    {%- set cache = graph.setdefault('sitrep_once', {}) -%}
+    {%- set key = invocation_id ~ ':' ~ sql -%}
+    {%- if key not in cache -%}
+        {%- do cache.update({key: run_query(sql).columns[0].values()[0]}) -%}
+    {%- endif -%}
+    {{ return(cache[key]) }}
+{%- endmacro %}
+
+
 {% macro mart_fingerprint() -%}
+    {%- set cache = graph.setdefault('sitrep_once', {}) -%}
+    {%- set key = invocation_id ~ ':fingerprint' -%}
+    {%- if key not in cache -%}
+        {%- do cache.update({key: _mart_fingerprint()}) -%}
+    {%- endif -%}
+    {{ return(cache[key]) }}
+{%- endmacro %}
+
+
+{% macro _mart_fingerprint() -%}
     {%- set parts = [] -%}
     {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}
         {%- if node.resource_type in ('model', 'seed') -%}
@@ -50,10 +73,10 @@
             {%- do parts.append(node.unique_id ~ '=' ~ node.checksum.checksum ~ '(' ~ contract | join(',') ~ ')') -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- set versions = run_query(
+    {%- set versions = _once(
         "select coalesce(string_agg(distinct extractor_version, ',' order by extractor_version), '') "
         ~ "from extract.processed") -%}
-    {%- do parts.append('extractor=' ~ versions.columns[0].values()[0]) -%}
+    {%- do parts.append('extractor=' ~ versions) -%}
     {{ return(local_md5(parts | join(';'))) }}
 {%- endmacro %}
 
@@ -75,9 +98,9 @@
 {#- SQL for this run's start: the latest ingest (-infinity before the first). A literal, not a
     subquery, so that DuckDB can compare it with each row group's min/max of processed_at. -#}
 {% macro this_run_start() -%}
-    {%- set start = run_query(
+    {%- set start = _once(
         "select coalesce(max(ingested_at), '-infinity'::timestamp)::varchar from raw.ingest_runs") -%}
-    {{ return("timestamp '" ~ start.columns[0].values()[0] ~ "'") }}
+    {{ return("timestamp '" ~ start ~ "'") }}
 {%- endmacro %}
 
 
@@ -114,9 +137,8 @@
 
 {#- Whether extract rows of earlier documents were deleted since this run's ingest. -#}
 {% macro _withdrawn_this_run() -%}
-    {%- set n = run_query(
-        "select count(*) from extract.withdrawals where withdrawn_at >= " ~ this_run_start()) -%}
-    {{ return(n.columns[0].values()[0] > 0) }}
+    {%- set n = _once("select count(*) from extract.withdrawals where withdrawn_at >= " ~ this_run_start()) -%}
+    {{ return(n > 0) }}
 {%- endmacro %}
 
 

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 DATASOURCE = "sitrep"
 BATCH_DEFINITION = "whole_frame"
 PARTIAL_UNEXPECTED_COUNT = 5
-RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": PARTIAL_UNEXPECTED_COUNT}
+# BASIC has what a failure is described with (unexpected count, examples, observed value); SUMMARY
+# adds value counts of the unexpected values, which cost ~0.1 s more per suite even when all pass.
+RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": PARTIAL_UNEXPECTED_COUNT}
 
 _lock = threading.RLock()
 _state: dict[str, Any] = {}  # "context", "validations" (suite name -> ValidationDefinition), "sites"

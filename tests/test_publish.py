@@ -52,9 +52,8 @@ def test_begin_publish_and_restore_cycle(tmp_warehouse: Path) -> None:
 
 
 def _row_groups(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return con.execute(f"SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('{table}')").fetchone()[
-        0
-    ]
+    (n,) = con.execute(f"SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('{table}')").fetchone()
+    return n
 
 
 def test_a_checkpoint_leaves_the_row_groups_of_earlier_appends_alone(tmp_warehouse: Path) -> None:

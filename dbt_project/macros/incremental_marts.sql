@@ -39,26 +39,29 @@
 {%- endmacro %}
 
 
-{#- The first cell of `sql`, queried once per dbt invocation: for what does not change during a
-    build (nothing dbt builds writes it), asked by every model and test. `graph` is the one object
-    the contexts of all nodes share. -#}
+{#- This dbt invocation's memo, for what does not change during a build (nothing dbt builds writes
+    it) but every model and test asks for. `graph` is the one object the contexts of all nodes share. -#}
+{% macro _memo() -%}
+    {{ return(graph.setdefault('sitrep_memo_' ~ invocation_id, {})) }}
+{%- endmacro %}
+
+
+{#- The first cell of `sql`, queried once per dbt invocation. -#}
 {% macro _once(sql) -%}
-    {%- set cache = graph.setdefault('sitrep_once', {}) -%}
-    {%- set key = invocation_id ~ ':' ~ sql -%}
-    {%- if key not in cache -%}
-        {%- do cache.update({key: run_query(sql).columns[0].values()[0]}) -%}
+    {%- set memo = _memo() -%}
+    {%- if sql not in memo -%}
+        {%- do memo.update({sql: run_query(sql).columns[0].values()[0]}) -%}
     {%- endif -%}
-    {{ return(cache[key]) }}
+    {{ return(memo[sql]) }}
 {%- endmacro %}
 
 
 {% macro mart_fingerprint() -%}
-    {%- set cache = graph.setdefault('sitrep_once', {}) -%}
-    {%- set key = invocation_id ~ ':fingerprint' -%}
-    {%- if key not in cache -%}
-        {%- do cache.update({key: _mart_fingerprint()}) -%}
+    {%- set memo = _memo() -%}
+    {%- if 'fingerprint' not in memo -%}
+        {%- do memo.update({'fingerprint': _mart_fingerprint()}) -%}
     {%- endif -%}
-    {{ return(cache[key]) }}
+    {{ return(memo['fingerprint']) }}
 {%- endmacro %}
 
 

@@ -406,3 +406,17 @@ def test_data_docs_show_validations(tmp_path: Path):
     # building again (same target) works and picks up new validations
     validate("marts_doc_summary", good("marts_doc_summary"))
     assert "marts_doc_summary" in build_data_docs(tmp_path / "gx_docs").read_text()
+
+
+def test_dates_reach_gx_in_nanoseconds_unless_out_of_their_range():
+    """GX compares datetime64[ns] columns in one vectorised step and other units value by value
+    (polars dates arrive in [ms]); a date past 2262 keeps its unit and is still bounds-checked."""
+    from expectations.runner import _to_pandas
+
+    frame = pl.DataFrame(
+        {"published_date": [dt.date(2016, 3, 1), None], "event_date": [dt.date(2999, 1, 1), None]}
+    )
+    converted = _to_pandas(frame)
+    assert str(converted["published_date"].dtype) == "datetime64[ns]"
+    assert str(converted["event_date"].dtype) == "datetime64[ms]"
+    assert converted["event_date"][0] == pd.Timestamp(2999, 1, 1)

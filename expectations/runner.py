@@ -87,9 +87,8 @@ def _prepare() -> None:
 
 def warm_up() -> threading.Thread:
     """Create the process's GX context and register every suite in a background thread, so that
-    the checks of a run do not wait seconds for GX to import and ~0.06 s a suite for GX to store
-    its expectations: the pipeline calls it when ingest starts. Checks wait for it on the
-    context's lock."""
+    the checks of a run do not wait seconds for GX to import: the pipeline calls it when ingest
+    starts. Checks wait for it on the context's lock."""
     thread = threading.Thread(target=_prepare, name="gx-warm-up", daemon=True)
     thread.start()
     return thread
@@ -107,9 +106,11 @@ def _validation_definition(suite_name: str) -> Any:
         if suite_name not in validations:
             import great_expectations as gx
 
-            suite = context.suites.add(gx.ExpectationSuite(name=suite_name))
-            for expectation in SUITES[suite_name]():
-                suite.add_expectation(expectation)
+            # all expectations at once: `add_expectation` stores the whole suite again each time
+            # (0.8 s against 0.05 s for the eleven suites)
+            suite = context.suites.add(
+                gx.ExpectationSuite(name=suite_name, expectations=list(SUITES[suite_name]()))
+            )
             datasource = context.data_sources.get(DATASOURCE)
             batch_definition = datasource.add_dataframe_asset(
                 suite_name

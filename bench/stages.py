@@ -1,10 +1,11 @@
 """Pipeline runs, timed per stage from Dagster's event log (run as a child process of bench.run).
 
     python -m bench.stages --source DIR --warehouse FILE [--format auto] --json OUT
-                           [--then-add FILE --then-json OUT2]
+                           [--then-add FILE --then-json OUT2 ...]
 
 With `--then-add`, after the first run FILE is moved into the source folder and the pipeline
-runs again into the same warehouse, in the same process (warm imports), writing OUT2.
+runs again into the same warehouse, in the same process (warm imports), writing OUT2; repeated
+pairs run in turn.
 
 It executes the same job of the same `Definitions` that `sitrep run` executes
 (`orchestration.pipeline.run_pipeline`), in process, with the same run config, but with an
@@ -137,18 +138,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--started-at", type=float, default=None, help="time.time() when the caller started this process"
     )
-    parser.add_argument("--then-add", type=Path, help="then move this file into the source and run again")
-    parser.add_argument("--then-json", type=Path, help="the second run's timings")
+    parser.add_argument(
+        "--then-add",
+        type=Path,
+        action="append",
+        default=[],
+        help="then move this file into the source and run again",
+    )
+    parser.add_argument("--then-json", type=Path, action="append", default=[], help="that run's timings")
     args = parser.parse_args(argv)
-    if (args.then_add is None) != (args.then_json is None):
+    if len(args.then_add) != len(args.then_json):
         parser.error("--then-add and --then-json go together")
     outcome = run(args.source, args.warehouse, args.format, started=args.started_at)
     args.json.write_text(json.dumps(outcome, indent=2))
     ok = bool(outcome["success"] and outcome["published"])
-    if args.then_add is not None and ok:
-        shutil.move(args.then_add, args.source / args.then_add.name)
+    for add, out in zip(args.then_add, args.then_json, strict=True):
+        if not ok:
+            break
+        shutil.move(add, args.source / add.name)
         outcome = run(args.source, args.warehouse, args.format)
-        args.then_json.write_text(json.dumps(outcome, indent=2))
+        out.write_text(json.dumps(outcome, indent=2))
         ok = bool(outcome["success"] and outcome["published"])
     return 0 if ok else 1
 

@@ -45,6 +45,8 @@ def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
             "--work-dir",
             str(out / "work"),
             "--one-process",
+            "--incremental-runs",
+            "2",
         ],
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
@@ -68,6 +70,12 @@ def test_results_have_every_figure(bench_run: tuple[dict, Path]) -> None:
         assert figures["seconds"] > 0 and figures["docs_per_s"] > 0, stage
     assert results["corpus"] and results["generated_at"]
     assert results["incremental"]["n_new_docs"] == 2
+    # two +1 % runs, the headline one of them (the lower middle of an even count)
+    runs = results["incremental_1pct_runs_seconds"]
+    assert len(runs) == 2 and all(r > 0 for r in runs)
+    assert results["incremental_1pct_seconds"] == min(runs)
+    assert [r["end_to_end_seconds"] for r in results["incremental"]["runs"]] == runs
+    assert results["cpu_probe_seconds"] > 0
     by_stage = results["peak_rss_mb_by_stage"]
     assert set(STAGES) <= set(by_stage) and max(by_stage.values()) <= results["peak_rss_mb"]
 
@@ -75,10 +83,10 @@ def test_results_have_every_figure(bench_run: tuple[dict, Path]) -> None:
 def test_generated_articles_are_all_distinct(bench_run: tuple[dict, Path]) -> None:
     _, work = bench_run
     files = sorted((work / "source").glob("*.parquet"))
-    assert [f.name for f in files] == ["articles-new.parquet", "articles.parquet"]
+    assert [f.name for f in files] == ["articles-new-1.parquet", "articles-new-2.parquet", "articles.parquet"]
     articles = pl.concat([pl.read_parquet(f) for f in files])
     assert articles.columns == list(COLUMNS)
-    assert articles.height == N + 2
+    assert articles.height == N + 2 + 2
     hashes = {
         hashlib.sha256(f"{title}\n\n{text}".encode()).hexdigest()
         for title, text in articles.select("title", "text").iter_rows()

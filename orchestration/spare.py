@@ -19,8 +19,7 @@ were built by the same models and extractor. So the sync refuses (and publish co
 as before) unless the two catalogs are identical — same tables, columns, views and table
 comments (the dbt marts store their build fingerprint there; a full rebuild changes it) — and
 it refuses when most documents changed, where a copy is cheaper. After applying the changes it
-compares every table's row count (its count before, plus and minus the rows each statement
-inserted and deleted) with the build file's and refuses on any difference. All of it
+compares every table's row count with the build file's and refuses on any difference. All of it
 is one transaction: a refused or failed sync leaves the spare as it was.
 """
 
@@ -125,24 +124,17 @@ def sync(spare: Path, build: Path) -> SyncResult:
 def _apply(con: duckdb.DuckDBPyConnection) -> SyncResult:
     con.execute("BEGIN")
     try:
+        con.execute(f"CREATE TEMP TABLE changed_docs AS SELECT DISTINCT doc_id FROM ({_CHANGED_DOCUMENTS})")
+        changed = _count(con, "SELECT count(*) FROM changed_docs")
+        documents = _count(con, "SELECT count(*) FROM build.raw.documents")
+        if changed > MAX_CHANGED_SHARE * max(documents, 1):
+            raise SyncRefusedError(f"{changed} of {documents} documents changed: copying is cheaper")
         relations = con.execute(
             "SELECT t.schema_name, t.table_name, bool_or(c.column_name = 'doc_id'), "
             "bool_or(c.column_name = 'processed_at') "
             "FROM duckdb_tables() t JOIN duckdb_columns() c USING (database_name, schema_name, table_name) "
             "WHERE t.database_name = 'build' GROUP BY ALL ORDER BY ALL"
         ).fetchall()
-        # Row counts are taken before any change and kept up to date from what each statement
-        # reports: a count(*) of a table with this transaction's deletions scans it (1.3 s a run
-        # at 1M articles), one without is read from the table's metadata.
-        rows = {
-            (schema, table): _count(con, f"SELECT count(*) FROM spare.{_qualified(schema, table)}")
-            for schema, table, _, _ in relations
-        }
-        con.execute(f"CREATE TEMP TABLE changed_docs AS SELECT DISTINCT doc_id FROM ({_CHANGED_DOCUMENTS})")
-        changed = _count(con, "SELECT count(*) FROM changed_docs")
-        documents = _count(con, "SELECT count(*) FROM build.raw.documents")
-        if changed > MAX_CHANGED_SHARE * max(documents, 1):
-            raise SyncRefusedError(f"{changed} of {documents} documents changed: copying is cheaper")
         # the earliest processing of a changed document: in every table that carries processed_at,
         # the build's rows of changed documents are not older
         (since,) = con.execute(
@@ -152,19 +144,17 @@ def _apply(con: duckdb.DuckDBPyConnection) -> SyncResult:
         for schema, table, has_doc_id, has_processed_at in relations:
             if has_doc_id and (schema != "raw" or table in _RAW_BY_DOCUMENT):
                 by_document += 1
-                rows[schema, table] += _copy_documents(con, schema, table, since if has_processed_at else None)
+                _copy_documents(con, schema, table, since if has_processed_at else None)
             else:
-                rows[schema, table] += _changed_rows(con, f"DELETE FROM spare.{_qualified(schema, table)}")
-                rows[schema, table] += _changed_rows(
-                    con,
-                    f"INSERT INTO spare.{_qualified(schema, table)} SELECT * FROM build.{_qualified(schema, table)}",
+                con.execute(f"DELETE FROM spare.{_qualified(schema, table)}")
+                con.execute(
+                    f"INSERT INTO spare.{_qualified(schema, table)} SELECT * FROM build.{_qualified(schema, table)}"
                 )
         for schema, table, _, _ in relations:
+            mine = _count(con, f"SELECT count(*) FROM spare.{_qualified(schema, table)}")
             theirs = _count(con, f"SELECT count(*) FROM build.{_qualified(schema, table)}")
-            if rows[schema, table] != theirs:
-                raise SyncRefusedError(
-                    f"{schema}.{table} has {rows[schema, table]} rows after the sync, the build {theirs}"
-                )
+            if mine != theirs:
+                raise SyncRefusedError(f"{schema}.{table} has {mine} rows after the sync, the build {theirs}")
         con.execute("DROP TABLE changed_docs")
         con.execute("COMMIT")
     except BaseException:
@@ -173,27 +163,19 @@ def _apply(con: duckdb.DuckDBPyConnection) -> SyncResult:
     return SyncResult(changed, documents, by_document, len(relations) - by_document)
 
 
-def _changed_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> int:
-    """Run a DELETE (a negative count) or an INSERT (positive); the rows it changed."""
-    sign = -1 if sql.lstrip().upper().startswith("DELETE") else 1
-    return sign * _count(con, sql, params)
-
-
-def _copy_documents(con: duckdb.DuckDBPyConnection, schema: str, table: str, since: object | None) -> int:
+def _copy_documents(con: duckdb.DuckDBPyConnection, schema: str, table: str, since: object | None) -> None:
     """Replace the changed documents' rows of `schema.table` in the spare with the build's; `since`:
-    the lower bound of their `processed_at` in a table that has the column. Returns the change in
-    the spare's row count."""
-    delta = _changed_rows(
-        con, f"DELETE FROM spare.{_qualified(schema, table)} WHERE doc_id IN (SELECT doc_id FROM changed_docs)"
+    the lower bound of their `processed_at` in a table that has the column."""
+    con.execute(
+        f"DELETE FROM spare.{_qualified(schema, table)} WHERE doc_id IN (SELECT doc_id FROM changed_docs)"
     )
     changed = (
         f"SELECT * FROM build.{_qualified(schema, table)} WHERE doc_id IN (SELECT doc_id FROM changed_docs)"
     )
     if since is not None:
         # a literal bound on processed_at skips older row groups by their min/max (rows are appended)
-        return delta + _changed_rows(
-            con, f"INSERT INTO spare.{_qualified(schema, table)} {changed} AND processed_at >= ?", [since]
-        )
+        con.execute(f"INSERT INTO spare.{_qualified(schema, table)} {changed} AND processed_at >= ?", [since])
+        return
     # Where the rows are first (a scan of doc_id alone), then the rows: a rowid range is pushed
     # into the scan and skips the row groups outside it. New documents' rows are appended, so the
     # range of a run's rows is narrow; a semi join alone read every column of every row group
@@ -202,11 +184,9 @@ def _copy_documents(con: duckdb.DuckDBPyConnection, schema: str, table: str, sin
         f"SELECT min(rowid), max(rowid) FROM build.{_qualified(schema, table)} "
         "WHERE doc_id IN (SELECT doc_id FROM changed_docs)"
     ).fetchall()[0]
-    if lo is None:
-        return delta
-    return delta + _changed_rows(
-        con,
-        f"INSERT INTO spare.{_qualified(schema, table)} SELECT * FROM build.{_qualified(schema, table)} "
-        "WHERE rowid BETWEEN ? AND ? AND doc_id IN (SELECT doc_id FROM changed_docs)",
-        [lo, hi],
-    )
+    if lo is not None:
+        con.execute(
+            f"INSERT INTO spare.{_qualified(schema, table)} SELECT * FROM build.{_qualified(schema, table)} "
+            "WHERE rowid BETWEEN ? AND ? AND doc_id IN (SELECT doc_id FROM changed_docs)",
+            [lo, hi],
+        )

@@ -224,7 +224,9 @@ def _resolve_homonyms(known: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
         shared.select(*keys, "m_start", "h_name", "h_admin1", "h_lat", "h_lon")
         .join(in_sentence, on=[*keys, "h_admin1"], how="left")
         .join(in_doc, on=["doc_id", "h_admin1"], how="inner")
-        .sort(pl.col("s_n").fill_null(0), "d_n", descending=True)
+        # a tie (the context names both governorates as often) goes to the first in the alphabet:
+        # any fixed choice, so that reruns and other batchings agree
+        .sort([pl.col("s_n").fill_null(0), "d_n", "h_admin1"], descending=[True, True, False])
         .unique([*keys, "m_start"], keep="first")
         .drop("s_n", "d_n")
     )

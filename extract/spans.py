@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from extract.gates import alternation
+from extract.gates import alternation, gate, with_lower
 
 _MARK = "\x1e"
 
@@ -160,15 +160,18 @@ def find_each(
     """`find_spans` of every `(name, pattern)` in `named` (case-insensitive), the name in `label`.
 
     Rows that none of the patterns matches are dropped first with one pass of their alternation:
-    one scan instead of one per pattern over text that names nothing (most of it).
+    one scan instead of one per pattern over text that names nothing (most of it). Each pattern
+    then reads only the rows that pass its literal gate (`extract.gates`), when it has one.
     """
-    candidates = frame.select(*keys, column).filter(pl.col(column).str.contains(alternation(named)))
-    return pl.concat(
-        [
-            find_spans(candidates, column, f"(?i){pattern}", keys).with_columns(pl.lit(name).alias(label))
-            for name, pattern in named
-        ]
+    candidates = with_lower(
+        frame.select(*keys, column).filter(pl.col(column).str.contains(alternation(named))), column
     )
+    found = []
+    for name, pattern in named:
+        may_match = gate(f"(?i){pattern}")
+        rows = candidates if may_match is None else candidates.filter(may_match)
+        found.append(find_spans(rows, column, f"(?i){pattern}", keys).with_columns(pl.lit(name).alias(label)))
+    return pl.concat(found)
 
 
 def leftmost_longest(found: pl.DataFrame, keys: list[str]) -> pl.DataFrame:

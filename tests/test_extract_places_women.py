@@ -139,6 +139,37 @@ def test_a_shared_name_is_the_place_of_the_governorate_its_context_names() -> No
     assert (damascus["primary_admin1"], aleppo["primary_admin1"]) == ("Damascus", "Aleppo")
 
 
+def test_a_shared_name_whose_context_names_both_governorates_alike_is_the_same_on_every_run() -> None:
+    """Midan is a quarter of Damascus and of Aleppo; this article names each city once, so the
+    context does not decide. The tie goes to the first governorate in the alphabet, whatever the
+    batch the article comes in (it used to follow the order rows came out of a join)."""
+    text = "Clashes in Aleppo and Damascus\n\nRocket shells killed four civilians in Midan on Monday."
+    docs = pl.DataFrame(
+        {
+            "doc_id": ["d"],
+            "title": [text.split("\n")[0]],
+            "text": [text],
+            "published_date": [dt.date(2016, 6, 8)],
+        },
+        schema_overrides={"published_date": pl.Date},
+    )
+    others = pl.concat(
+        [
+            docs.with_columns(
+                doc_id=pl.lit(f"other-{i}"),
+                text=pl.lit(f"Shells hit Homs.\n\n{i} people died in Midan, Damascus."),
+            )
+            for i in range(3)
+        ]
+    )
+    seen = set()
+    for batch in (docs, pl.concat([others, docs]), pl.concat([docs, others])):
+        events = run_extraction(batch)["events"].filter(pl.col("doc_id") == "d")
+        midan = events.filter(pl.col("evidence").str.contains("Midan"))
+        seen.add(tuple(zip(midan["location_name"], midan["admin1"], strict=True)))
+    assert seen == {(("Midan", "Aleppo"),)}
+
+
 def test_a_village_said_to_be_in_a_governorate_is_there_throughout_the_article() -> None:
     text = (
         "Coalition strike kills ten in Raqqa\n\n"

@@ -20,12 +20,15 @@ import polars as pl
 from extract import run_extraction
 
 
-def extract(text: str, published: dt.date = dt.date(2016, 6, 8)) -> dict[str, pl.DataFrame]:
-    docs = pl.DataFrame(
-        {"doc_id": ["d"], "title": [text.split("\n")[0]], "text": [text], "published_date": [published]},
+def document(text: str, doc_id: str = "d", published: dt.date = dt.date(2016, 6, 8)) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"doc_id": [doc_id], "title": [text.split("\n")[0]], "text": [text], "published_date": [published]},
         schema_overrides={"published_date": pl.Date},
     )
-    return run_extraction(docs)
+
+
+def extract(text: str, published: dt.date = dt.date(2016, 6, 8)) -> dict[str, pl.DataFrame]:
+    return run_extraction(document(text, published=published))
 
 
 def summary(text: str) -> dict[str, object]:
@@ -143,24 +146,9 @@ def test_a_shared_name_whose_context_names_both_governorates_alike_is_the_same_o
     """Midan is a quarter of Damascus and of Aleppo; this article names each city once, so the
     context does not decide. The tie goes to the first governorate in the alphabet, whatever the
     batch the article comes in (it used to follow the order rows came out of a join)."""
-    text = "Clashes in Aleppo and Damascus\n\nRocket shells killed four civilians in Midan on Monday."
-    docs = pl.DataFrame(
-        {
-            "doc_id": ["d"],
-            "title": [text.split("\n")[0]],
-            "text": [text],
-            "published_date": [dt.date(2016, 6, 8)],
-        },
-        schema_overrides={"published_date": pl.Date},
-    )
+    docs = document("Clashes in Aleppo and Damascus\n\nRocket shells killed four civilians in Midan on Monday.")
     others = pl.concat(
-        [
-            docs.with_columns(
-                doc_id=pl.lit(f"other-{i}"),
-                text=pl.lit(f"Shells hit Homs.\n\n{i} people died in Midan, Damascus."),
-            )
-            for i in range(3)
-        ]
+        [document(f"Shells hit Homs.\n\n{i} people died in Midan, Damascus.", doc_id=f"other-{i}") for i in range(3)]
     )
     seen = set()
     for batch in (docs, pl.concat([others, docs]), pl.concat([docs, others])):

@@ -9,9 +9,9 @@ governorate (geo_precision 3); a town with "near", "outskirts of", "west of"... 
 geo_precision 2; otherwise a town is 1.
 
 A name that places in several governorates share (the Midan quarters of Aleppo and Damascus) is
-the one whose governorate the sentence, else the article, names (a tie: the first in the alphabet). A place the text puts in a
-governorate ("al-Salehia village in the northern countryside of Raqqa") is in it; its coordinates
-are then the governorate's (geo_precision 3). "Alwaer" is matched as "al-Waer".
+the one whose governorate the sentence, else the article, names (a tie: the first in the
+alphabet). A place the text puts in a governorate ("al-Salehia village in the northern
+countryside of Raqqa") is in it; its coordinates are then the governorate's (geo_precision 3). "Alwaer" is matched as "al-Waer".
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,8 +22,10 @@ import duckdb
 import polars as pl
 import pytest
 
+from expectations.suites import SUITES
 from extract import schema as xs
 from ingest import schema as ins
+from orchestration.dbt_manifest import ensure_manifest
 from orchestration.tables import FACT_TABLES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -602,10 +605,6 @@ def _set(rows: dict, table: tuple[str, str], row_id: tuple[str, str], **changes)
 
 
 BAD_CASES = {
-    "bad_outcome": (
-        ("extract", "casualties"), ("casualty_id", "cas-maarat-injured"), {"outcome": "exploded"},
-        "accepted_values_fct_casualties_outcome",
-    ),
     "orphan_parent": (  # a parent outside the figure's document (here: nowhere) fails both
         ("extract", "casualties"), ("casualty_id", "cas-maarat-children"),
         {"parent_casualty_id": "cas-does-not-exist"},
@@ -619,10 +618,6 @@ BAD_CASES = {
     "part_exceeds_total": (
         ("extract", "casualties"), ("casualty_id", "cas-maarat-children"), {"count_best": 90},
         "assert_parts_not_exceed_totals",
-    ),
-    "bad_actor": (
-        ("extract", "territory"), ("change_id", "terr-deir-villages"), {"gaining_actor": "kurds"},
-        "accepted_values_fct_territory_changes_gaining_actor",
     ),
 }
 
@@ -642,6 +637,72 @@ def test_bad_row_fails_the_right_test(tmp_path, case):
     # the models themselves were built; only the check failed
     model_status = {r["status"] for r in results["results"] if r["unique_id"].startswith("model.")}
     assert model_status == {"success"}
+
+
+# Values outside a mart's contract: DuckDB refuses the rows (CHECK / NOT NULL constraints), so the
+# mart is not built and nothing downstream of it runs.
+CONSTRAINT_CASES = {
+    "bad_outcome": (
+        ("extract", "casualties"), ("casualty_id", "cas-maarat-injured"), {"outcome": "exploded"},
+        "fct_casualties", "outcome",
+    ),
+    "bad_actor": (
+        ("extract", "territory"), ("change_id", "terr-deir-villages"), {"gaining_actor": "kurds"},
+        "fct_territory_changes", "gaining_actor",
+    ),
+    "bad_method": (
+        ("extract", "events"), ("event_id", "ev-busra"), {"method": "catapult"},
+        "fct_incidents", "method",
+    ),
+    "null_victim_group": (
+        ("extract", "casualties"), ("casualty_id", "cas-maarat-injured"), {"victim_group": None},
+        "fct_casualties", "victim_group",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONSTRAINT_CASES))
+def test_row_outside_the_contract_fails_its_mart(tmp_path, case):
+    table, row_id, changes, mart, column = CONSTRAINT_CASES[case]
+    rows = _set(fixture_rows(), table, row_id, **changes)
+    _, proc, results = build(tmp_path, rows)
+    assert proc.returncode != 0
+    assert results is not None, proc.stdout[-4000:]
+    status = {r["unique_id"]: r for r in results["results"]}
+    assert failed_nodes(results) == {f"model.sitrep.{mart}"}
+    message = status[f"model.sitrep.{mart}"]["message"]
+    assert "constraint" in message.lower() and column in message, message
+    assert status["model.sitrep.documents"]["status"] == "success"
+    # the mart's own tests never ran on a table that is not there
+    assert {r["status"] for uid, r in status.items() if uid.startswith(f"test.sitrep.unique_{mart}")} == {"skipped"}
+
+
+def test_contract_value_lists_are_the_gx_suites_sets(built):
+    """Every CHECK of a mart's contract ("col in (...)") allows exactly the set that the GX suites
+    (expectations/suites.py, from extract/schema.py) allow in that column."""
+    _, _, results = built
+    assert results is not None
+    manifest = json.loads(ensure_manifest().read_text())
+    checked = 0
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model" or node["config"]["schema"] != "marts":
+            continue
+        configs = [e.configuration for e in SUITES.get(f"marts_{node['name']}", lambda: [])()]
+        suite = {
+            c.kwargs["column"]: set(c.kwargs["value_set"])
+            for c in configs
+            if c.type == "expect_column_values_to_be_in_set"
+        }
+        for name, column in node["columns"].items():
+            for constraint in column["constraints"]:
+                if constraint["type"] != "check":
+                    continue
+                match = re.fullmatch(rf"{name} in \((.*)\)", constraint["expression"])
+                assert match, constraint["expression"]
+                allowed = {v.strip().strip("'") for v in match.group(1).split(",")}
+                assert allowed == {str(v) for v in suite[name]}, (node["name"], name)
+                checked += 1
+    assert checked >= 16
 
 
 def test_parse_without_database(tmp_path):

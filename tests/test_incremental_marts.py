@@ -148,6 +148,15 @@ def test_another_extractor_version_rebuilds_every_mart(seeds_run: CliRun, tmp_pa
     assert {m: query(build, f"SELECT count(*) FROM marts.{m}")[0][0] for m in INCREMENTAL_MARTS} == counts
     new_fingerprints = _fingerprints(build)
     assert all(new_fingerprints[m] != old_fingerprints[m] for m in INCREMENTAL_MARTS), new_fingerprints
+    # the marts were recreated with their contract's constraints, not only its columns
+    constraints = query(
+        build,
+        "SELECT constraint_type, list(constraint_column_names[1]) FROM duckdb_constraints() "
+        "WHERE schema_name = 'marts' AND table_name = 'fct_casualties' GROUP BY ALL",
+    )
+    by_type = {kind: set(columns) for kind, columns in constraints}
+    assert {"casualty_id", "doc_id", "outcome", "victim_group"} <= by_type.get("NOT NULL", set()), by_type
+    assert {"outcome", "victim_group", "victim_actor"} <= by_type.get("CHECK", set()), by_type
 
 
 def test_mart_tests_look_at_the_documents_of_the_run(samples_run: CliRun, tmp_path: Path) -> None:

@@ -16,9 +16,10 @@
   * quarantine (a projection of raw.quarantine): the keys whose rows differ from the staging
     model in either direction are deleted, then the keys missing from the mart inserted.
   * Full rebuild whenever the mart's fingerprint differs from the one stored as the table's
-    comment: an md5 over the checksums of every model, seed and contract of the project and the
-    extractor versions in extract.processed. The pre-hook then recreates the table empty with
-    the contract's columns and the model selects everything. A change of EXTRACTOR_VERSION, of
+    comment: an md5 over the checksums of every model, seed and contract (columns, types and
+    constraints) of the project and the extractor versions in extract.processed. The pre-hook
+    then recreates the table empty with the contract's columns and constraints and the model
+    selects everything. A change of EXTRACTOR_VERSION, of
     any model's SQL or of a contract therefore rebuilds the marts, with the new columns.
   Without the pipeline's bookkeeping tables (extract.processed, extract.withdrawals,
   raw.ingest_runs), e.g. when dbt runs on a hand-made fixture, every build is a full rebuild.
@@ -71,7 +72,7 @@
         {%- if node.resource_type in ('model', 'seed') -%}
             {%- set contract = [] -%}
             {%- for name, column in node.columns.items() -%}
-                {%- do contract.append(name ~ ' ' ~ column.data_type) -%}
+                {%- do contract.append(name ~ ' ' ~ column.data_type ~ ' ' ~ (column.constraints | string)) -%}
             {%- endfor -%}
             {%- do parts.append(node.unique_id ~ '=' ~ node.checksum.checksum ~ '(' ~ contract | join(',') ~ ')') -%}
         {%- endif -%}
@@ -128,13 +129,10 @@
 {%- endmacro %}
 
 
-{#- The mart recreated empty, with the columns of its contract. -#}
+{#- The mart recreated empty, with the columns and constraints of its contract (dbt's own DDL for
+    contracted tables, so NOT NULL and CHECK hold as they do after a first build). -#}
 {% macro _recreate_empty_mart() -%}
-    {%- set columns = [] -%}
-    {%- for name, column in model.columns.items() -%}
-        {%- do columns.append(adapter.quote(name) ~ ' ' ~ column.data_type) -%}
-    {%- endfor -%}
-    create or replace table {{ this }} ({{ columns | join(', ') }})
+    create or replace table {{ this }} {{ get_table_columns_and_constraints() }}
 {%- endmacro %}
 
 

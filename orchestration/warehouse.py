@@ -21,6 +21,12 @@ rename the published file is hard-linked to the spare's name: the published gene
 replaced is the next run's spare. So the warehouse takes three files' room (build, published,
 spare) where a publish by copy also needed three while it ran.
 
+`stage_early()` does that staging in a thread as soon as the build file is final (after dbt),
+so that it runs while the checks read the build file; `publish()` then only fsyncs and renames,
+provided the build file is still the one staged (else it stages again itself). A run whose checks
+fail never publishes: what it staged is swept like any leftover copy, and a spare brought up to
+date with it is simply synced again from the next build (the sync compares the two files).
+
 An exclusive `flock` on `<dir>/.build/<name>.lock`, taken by `begin()` and held by the process
 until `publish()` or `release()` (or its death: the kernel drops it), keeps two processes from
 writing the same build file at once. A run that dies does not take its dbt subprocess with it,
@@ -37,7 +43,8 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -49,14 +56,28 @@ LOCK_WAIT_SECONDS = 3600.0
 
 # Locks this process holds, by build file: {path: open lock file}.
 _held_locks: dict[Path, int] = {}
+# Staging this process started early (`stage_early`), by build file.
+_early: dict[Path, Future[_Staged]] = {}
 
 
 @dataclass(frozen=True)
 class Published:
-    """How `publish()` staged the new published file: "spare" (brought up to date) or "copy"."""
+    """How `publish()` staged the new published file: "spare" (brought up to date) or "copy";
+    `early` when that was done by `stage_early()`, while the checks ran."""
 
     method: str
     detail: str
+    early: bool = False
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """A durable file with the build file's content, ready to be renamed over the published one."""
+
+    path: Path
+    how: Published
+    build_state: tuple[int, int, bool]  # the build file staged from: size, mtime, WAL present
+    next_spare: Path | None = None  # first publish: the next run's spare, copied already
 
 
 class WarehouseBusyError(RuntimeError):
@@ -108,6 +129,7 @@ class Warehouse:
         marker = self.dirty_marker.read_text().strip() if self.dirty_marker.exists() else None
         if marker == run_key:
             return "continued"
+        self._drop_early_staging()  # an earlier run's (its checks failed): never published
         self._wait_until_build_unused()
         self._remove_leftover_copies()
         outcome = "reused" if marker is None and self.build.exists() else self._restore_build()
@@ -116,7 +138,11 @@ class Warehouse:
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection to the build file, closed on exit (DuckDB's file lock with it)."""
+        """A read-write connection to the build file, closed on exit (DuckDB's file lock with it).
+
+        Waits for this process's early staging, which reads the build file (what it staged then
+        no longer matches the build file, and `publish()` stages again)."""
+        _wait_for(_early.get(self.build))
         con = duckdb.connect(str(self.build), config=DUCKDB_CONFIG)
         try:
             yield con
@@ -134,30 +160,43 @@ class Warehouse:
         finally:
             con.close()
 
-    def publish(self) -> Published:
-        """Atomically replace the published file with the content of the checkpointed build file."""
+    def stage_early(self) -> None:
+        """Start staging the build file's content in a thread, to be published by `publish()`.
+
+        Call when the build file is final (nothing writes it until `publish()`) and this process
+        has it closed; the checks may read it meanwhile.
+        """
+        self._drop_early_staging()
         with self.connect() as con:
             con.execute("CHECKPOINT")
-        had_published = self.published.exists()
-        staged, how = self._stage()
+        pool = ThreadPoolExecutor(1, thread_name_prefix="warehouse-stage")
+        _early[self.build] = pool.submit(self._stage)
+        pool.shutdown(wait=False)
+
+    def publish(self) -> Published:
+        """Atomically replace the published file with the content of the checkpointed build file."""
+        staged = self._early_staged()
+        if staged is None:
+            with self.connect() as con:
+                con.execute("CHECKPOINT")
+            staged = self._stage()
         keep = self.build_dir / f"{self.spare.name}.tmp-{os.getpid()}"
         try:
-            _fsync_file(staged)
-            kept = had_published and _link(self.published, keep)
-            os.replace(staged, self.published)
+            kept = self.published.exists() and _link(self.published, keep)
+            os.replace(staged.path, self.published)
             if kept:
                 os.replace(keep, self.spare)
-            elif not had_published:  # the first publish: the next run's spare is a copy
-                _copy_durably(self.build, self.spare)
+            elif staged.next_spare is not None:  # the first publish: the next run's spare is a copy
+                os.replace(staged.next_spare, self.spare)
         finally:
-            for leftover in (staged, keep):
-                if leftover != self.spare:
+            for leftover in (staged.path, keep, staged.next_spare):
+                if leftover is not None and leftover != self.spare:
                     leftover.unlink(missing_ok=True)
         _fsync_dir(self.published.parent)
         self.dirty_marker.unlink(missing_ok=True)
         _fsync_dir(self.build_dir)
         self.release()
-        return how
+        return staged.how
 
     def release(self) -> None:
         """Drop this process's writer lock (no-op when not held)."""
@@ -167,8 +206,39 @@ class Warehouse:
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _stage(self) -> tuple[Path, Published]:
-        """A checkpointed file with the build file's content, to be renamed over the published one."""
+    def _build_state(self) -> tuple[int, int, bool]:
+        stat = self.build.stat()
+        return stat.st_size, stat.st_mtime_ns, Path(f"{self.build}.wal").exists()
+
+    def _early_staged(self) -> _Staged | None:
+        """What `stage_early()` staged, if it succeeded and the build file has not changed since."""
+        future = _early.pop(self.build, None)
+        if future is None:
+            return None
+        try:
+            staged = future.result()
+        except (OSError, duckdb.Error):
+            return None  # staged again by the caller, which then reports the error if it persists
+        if staged.build_state == self._build_state():
+            return replace(staged, how=replace(staged.how, early=True))
+        for path in (staged.path, staged.next_spare):
+            if path is not None and path != self.spare:
+                path.unlink(missing_ok=True)
+        return None
+
+    def _drop_early_staging(self) -> None:
+        """Wait for this process's early staging of the build file, and forget it: its copies are
+        swept with the leftovers, and a spare it synced is synced again before it is published."""
+        _wait_for(_early.pop(self.build, None))
+
+    def _stage(self) -> _Staged:
+        """A durable file with the checkpointed build file's content, to be renamed over the published
+        one; on a first publish also the next run's spare."""
+        state = self._build_state()
+        next_spare = None
+        if not self.published.exists():
+            next_spare = self.build_dir / f"{self.spare.name}.tmp-{os.getpid()}-next"
+            _copy_durably(self.build, next_spare, replace=False)
         if self.spare.exists() and not _same_file(self.spare, self.published):
             try:
                 result = spare.sync(self.spare, self.build)
@@ -176,7 +246,9 @@ class Warehouse:
                 reason = str(refused)
             else:
                 if not Path(f"{self.spare}.wal").exists():
-                    return self.spare, Published("spare", f"{result.changed_documents} changed documents")
+                    _fsync_file(self.spare)
+                    how = Published("spare", f"{result.changed_documents} changed documents")
+                    return _Staged(self.spare, how, state, next_spare)
                 reason = "the spare kept a write-ahead log"
         else:
             reason = "no spare from an earlier publish"
@@ -184,8 +256,8 @@ class Warehouse:
         self.spare.unlink(missing_ok=True)
         Path(f"{self.spare}.wal").unlink(missing_ok=True)
         tmp = self.published.with_name(f"{self.published.name}.tmp-{os.getpid()}")
-        shutil.copyfile(self.build, tmp)
-        return tmp, Published("copy", reason)
+        _copy_durably(self.build, tmp, replace=False)
+        return _Staged(tmp, Published("copy", reason), state, next_spare)
 
     def _restore_build(self) -> str:
         # A stale WAL next to the build file would be replayed onto the restored copy.
@@ -259,6 +331,13 @@ class Warehouse:
         _fsync_dir(path.parent)
 
 
+def _wait_for(staging: Future[_Staged] | None) -> None:
+    """Wait until `staging` is done; its errors are for `publish()`, which stages again."""
+    if staging is not None:
+        with contextlib.suppress(OSError, duckdb.Error):
+            staging.result()
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return os.path.samefile(a, b)
@@ -276,14 +355,18 @@ def _link(source: Path, link: Path) -> bool:
     return True
 
 
-def _copy_durably(source: Path, target: Path) -> None:
-    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+def _copy_durably(source: Path, target: Path, *, replace: bool = True) -> None:
+    """Copy `source` to `target` and fsync it; through a temporary name when `replace`, so that an
+    existing `target` is replaced whole or not at all (else `target` is itself a temporary name)."""
+    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}") if replace else target
     try:
         shutil.copyfile(source, tmp)
         _fsync_file(tmp)
-        os.replace(tmp, target)
+        if replace:
+            os.replace(tmp, target)
     finally:
-        tmp.unlink(missing_ok=True)
+        if replace:
+            tmp.unlink(missing_ok=True)
 
 
 def _fsync_file(path: Path) -> None:

@@ -258,8 +258,102 @@ def test_runs_publish_from_the_spare_with_the_build_files_content(
     run = sitrep_run(source, wh.published)
     assert run.exit_code == 0, run.output
     assert _inode(wh.published) == spare_inode  # published from the spare, not a copy
+    # ... which the dbt step started to bring up to date while the checks ran
+    assert "staged_from=spare, staged_during_checks=True" in run.output
     assert _differences(wh.published, wh.build) == {}
     assert query(wh.published, summary_of_gone, [gone]) == [(0,)]
     assert query(
         wh.published, "SELECT count(*) > 0 FROM marts.fct_casualties WHERE doc_id = 'txt/new_article.txt'"
     ) == [(True,)]
+
+
+# -- staging while the checks run (Warehouse.stage_early) ---------------------------------------
+
+
+def test_staged_early_the_publish_only_renames(tmp_warehouse: Path) -> None:
+    wh = Warehouse.at(tmp_warehouse)
+    _write_documents(wh, "r1", {f"d{i}": 2 for i in range(10)})
+    wh.stage_early()
+    with wh.read() as con:  # a check reads the build file meanwhile
+        assert con.execute("SELECT count(*) FROM extract.events").fetchone() == (20,)
+    how = wh.publish()
+    assert (how.method, how.early) == ("copy", True)  # the first publish, copies made early
+    assert wh.spare.exists() and _inode(wh.spare) != _inode(wh.published)
+    assert _differences(wh.published, wh.build) == {} and _differences(wh.spare, wh.build) == {}
+
+    _write_documents(wh, "r2", {"d10": 3})
+    spare_inode = _inode(wh.spare)
+    wh.stage_early()
+    how = wh.publish()
+    assert (how.method, how.detail, how.early) == ("spare", "1 changed documents", True)
+    assert _inode(wh.published) == spare_inode
+    assert _differences(wh.published, wh.build) == {}
+    assert not list(wh.build_dir.glob("*.tmp-*")) and not list(tmp_warehouse.parent.glob("*.tmp-*"))
+
+
+def test_a_build_written_after_staging_is_staged_again(tmp_warehouse: Path) -> None:
+    wh = Warehouse.at(tmp_warehouse)
+    _write_documents(wh, "r1", {f"d{i}": 1 for i in range(10)})
+    wh.publish()
+    _write_documents(wh, "r2", {"d10": 1})
+    wh.stage_early()
+    with wh.connect() as con:  # waits for the staging; e.g. a step re-executed after dbt's
+        _put(con, "d11", "text of d11", 4, run_id="r2")
+    how = wh.publish()
+    assert (how.method, how.early) == ("spare", False), how
+    assert query(wh.published, "SELECT count(*) FROM extract.events") == [(15,)]
+    assert _differences(wh.published, wh.build) == {}
+    assert not list(wh.build_dir.glob("*.tmp-*"))
+
+
+def test_what_a_run_staged_but_never_published_is_dropped_by_the_next(tmp_warehouse: Path) -> None:
+    """A run whose checks failed staged a copy (first publish) or synced the spare: neither is
+    published, and the next run publishes its own build file."""
+    wh = Warehouse.at(tmp_warehouse)
+    _write_documents(wh, "r1", {"d0": 1})
+    wh.stage_early()  # the checks fail: no publish
+    _write_documents(wh, "r2", {f"d{i}": 2 for i in range(1, 11)})
+    assert not list(wh.build_dir.glob("*.tmp-*")) and not list(tmp_warehouse.parent.glob("*.tmp-*"))
+    assert not wh.published.exists()
+    wh.publish()  # r1 never published: r2 began from the last published state (none)
+    assert query(wh.published, "SELECT count(*) FROM extract.events") == [(20,)]
+
+    _write_documents(wh, "r3", {"d11": 1})
+    wh.publish()
+    _write_documents(wh, "r4", {"d12": 5})
+    wh.stage_early()  # syncs the spare to r4's build; r4's checks fail
+    _write_documents(wh, "r5", {"d13": 1})  # begins from r3's published state, without d12
+    how = wh.publish()
+    assert how.method == "spare", how
+    assert _differences(wh.published, wh.build) == {}
+    assert query(wh.published, "SELECT count(*) FROM extract.events WHERE doc_id = 'd12'") == [(0,)]
+    assert query(wh.published, "SELECT count(*) FROM extract.events") == [(22,)]
+
+
+def test_a_run_that_does_not_publish_stages_nothing(samples_run: CliRun, tmp_path: Path) -> None:
+    """Materialising the dbt models without the published warehouse (e.g. from the UI) leaves
+    no staged copy and no synced spare behind."""
+    from dagster import AssetKey, DagsterInstance
+
+    from orchestration.definitions import defs
+    from orchestration.jobs import SITREP_JOB_NAME
+
+    assert samples_run.exit_code == 0, samples_run.output
+    dst = tmp_path / "wh"
+    shutil.copytree(samples_run.warehouse.parent, dst)
+    wh = Warehouse.at(dst / samples_run.warehouse.name)
+    spare_before = _sha(wh.spare)
+    job = defs.resolve_job_def(SITREP_JOB_NAME)
+    dbt_keys = [k for k in job.asset_layer.selected_asset_keys if k.path[0] in ("staging", "intermediate", "marts")]
+    assert AssetKey(["marts", "fct_incidents"]) in dbt_keys
+    with DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(
+            run_config={"resources": {"sitrep": {"config": {"source": str(SAMPLES), "warehouse": str(wh.published)}}}},
+            instance=instance,
+            asset_selection=dbt_keys,
+            raise_on_error=False,
+        )
+    wh.release()
+    assert result.success
+    assert _sha(wh.spare) == spare_before
+    assert not list(wh.build_dir.glob("*.tmp-*")) and not list(dst.glob("*.tmp-*"))

@@ -12,6 +12,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from orchestration.assets.publish import PUBLISHED_WAREHOUSE
 from orchestration.dbt_manifest import DBT_PROJECT, ensure_manifest
 from orchestration.resources import SitrepSettings
 from orchestration.runs import POOL, run_key
@@ -47,6 +48,17 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, sitrep: Sitr
     yield from dbt.cli(
         ["build", "--log-level-file", "info"], context=context, target_path=warehouse.build_dir / "dbt_target"
     ).stream()
+    # The build file is final now: stage its publication while the checks read it (a spare's
+    # sync or a copy, which the publish step otherwise starts only after the last check).
+    if _publishes(context):
+        warehouse.stage_early()
+
+
+def _publishes(context: AssetExecutionContext) -> bool:
+    """Whether this run also materializes the published warehouse (a run of the whole job has no
+    asset selection of its own: the job's assets are its selection)."""
+    selection = context.run.asset_selection or context.job_def.asset_layer.selected_asset_keys
+    return PUBLISHED_WAREHOUSE in selection
 
 
 def mart_keys() -> list[AssetKey]:

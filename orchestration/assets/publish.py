@@ -9,6 +9,8 @@ import expectations
 from orchestration.resources import SitrepSettings
 from orchestration.runs import POOL, check_outcomes, run_key
 
+PUBLISHED_WAREHOUSE = AssetKey("published_warehouse")
+
 
 class PublishRefusedError(Failure):
     """Raised instead of publishing when a check of the run failed."""
@@ -16,7 +18,7 @@ class PublishRefusedError(Failure):
 
 def build_publish_asset(mart_keys: Sequence[AssetKey]) -> AssetsDefinition:
     @asset(
-        name="published_warehouse",
+        name=PUBLISHED_WAREHOUSE.path[-1],
         group_name="publish",
         deps=list(mart_keys),
         pool=POOL,
@@ -42,6 +44,7 @@ def build_publish_asset(mart_keys: Sequence[AssetKey]) -> AssetsDefinition:
                 "bytes": warehouse.published.stat().st_size,
                 "staged_from": how.method,
                 "staged_detail": how.detail,
+                "staged_during_checks": how.early,
                 "data_docs": str(docs),
             }
         )

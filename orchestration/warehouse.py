@@ -238,7 +238,7 @@ class Warehouse:
         next_spare = None
         if not self.published.exists():
             next_spare = self.build_dir / f"{self.spare.name}.tmp-{os.getpid()}-next"
-            _copy_durably(self.build, next_spare, replace=False)
+            _copy_durably(self.build, next_spare, atomic=False)
         if self.spare.exists() and not _same_file(self.spare, self.published):
             try:
                 result = spare.sync(self.spare, self.build)
@@ -256,7 +256,7 @@ class Warehouse:
         self.spare.unlink(missing_ok=True)
         Path(f"{self.spare}.wal").unlink(missing_ok=True)
         tmp = self.published.with_name(f"{self.published.name}.tmp-{os.getpid()}")
-        _copy_durably(self.build, tmp, replace=False)
+        _copy_durably(self.build, tmp, atomic=False)
         return _Staged(tmp, Published("copy", reason), state, next_spare)
 
     def _restore_build(self) -> str:
@@ -355,17 +355,17 @@ def _link(source: Path, link: Path) -> bool:
     return True
 
 
-def _copy_durably(source: Path, target: Path, *, replace: bool = True) -> None:
-    """Copy `source` to `target` and fsync it; through a temporary name when `replace`, so that an
+def _copy_durably(source: Path, target: Path, *, atomic: bool = True) -> None:
+    """Copy `source` to `target` and fsync it; through a temporary name when `atomic`, so that an
     existing `target` is replaced whole or not at all (else `target` is itself a temporary name)."""
-    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}") if replace else target
+    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}") if atomic else target
     try:
         shutil.copyfile(source, tmp)
         _fsync_file(tmp)
-        if replace:
+        if atomic:
             os.replace(tmp, target)
     finally:
-        if replace:
+        if atomic:
             tmp.unlink(missing_ok=True)
 
 

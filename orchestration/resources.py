@@ -5,16 +5,20 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import shutil
+import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from dagster import ConfigurableResource
-from dagster_dbt import DbtCliResource
+from dagster import ConfigurableResource, InitResourceContext
+from dagster_dbt import DbtCliInvocation, DbtCliResource
 from packaging import version
+from pydantic import PrivateAttr
 
+from orchestration import dbt_warm
 from orchestration.dbt_manifest import DBT_PROJECT
 from orchestration.paths import DEFAULT_SOURCE, DEFAULT_WAREHOUSE
 from orchestration.warehouse import Warehouse
@@ -45,12 +49,42 @@ def settings_from_env() -> SitrepSettings:
 
 
 class SitrepDbtCliResource(DbtCliResource):
-    """dbt CLI without the in-process dbt adapter dagster-dbt sets up before every command.
+    """dbt CLI without the in-process dbt adapter dagster-dbt sets up before every command, and
+    with dbt's process started when the run starts (`orchestration.dbt_warm`).
 
     That handle (dbt-core imported and configured in the pipeline's process, ~2-4 s a run) only
     serves `fetch_column_metadata` / `fetch_row_counts`, which Sitrep does not use; dbt itself
-    runs in its subprocess as before.
+    runs in its own process. That process starts with the run's resources and imports dbt while
+    the first steps run; the dbt step's command then runs in it (`dbt_warm.client`).
     """
+
+    _waiting: subprocess.Popen[bytes] | None = PrivateAttr(default=None)
+    _socket_dir: Path | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        super().setup_for_execution(context)
+        if self.dbt_executable == dbt_warm.CLIENT:
+            self._socket_dir = Path(tempfile.mkdtemp(prefix="sitrep-dbt-"))
+            self._waiting = dbt_warm.start(self._socket_dir)
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        if self._waiting is not None:
+            if self._waiting.poll() is None:
+                self._waiting.kill()
+            self._waiting.wait()
+        if self._socket_dir is not None:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+        self._waiting = self._socket_dir = None
+
+    def cli(self, args: Sequence[str], **kwargs: Any) -> DbtCliInvocation:
+        if self._socket_dir is None:
+            return super().cli(args, **kwargs)
+        # dagster-dbt starts the client with a copy of this process's environment, inside cli()
+        os.environ[dbt_warm.SOCKET_ENV] = str(self._socket_dir / "dbt.sock")
+        try:
+            return super().cli(args, **kwargs)
+        finally:
+            del os.environ[dbt_warm.SOCKET_ENV]
 
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> Any:
         return None
@@ -69,4 +103,4 @@ class SitrepDbtCliResource(DbtCliResource):
 
 
 def dbt_resource() -> DbtCliResource:
-    return SitrepDbtCliResource(project_dir=DBT_PROJECT)
+    return SitrepDbtCliResource(project_dir=DBT_PROJECT, dbt_executable=dbt_warm.CLIENT)

@@ -1,7 +1,7 @@
 """A dbt process started before the dbt step needs it: dbt-core's import overlaps the run's first steps.
 
 A `dbt` process spends ~1.7 s importing dbt-core before it reads a file, most of it while the run
-waits for it. So the dbt resource starts `python -m orchestration.dbt_warm SOCKET PARENT_PID`
+waits for it. So the dbt resource starts `python -m orchestration.dbt_warm FD SOCKET PARENT_PID`
 when the run sets up its resources: that process imports dbt and waits on a Unix socket. dagster-dbt
 runs `sitrep-dbt` (`client`) as its dbt executable; the client hands its arguments, environment,
 working directory and standard streams to the waiting process, which runs dbt's command line with
@@ -20,6 +20,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 from contextlib import suppress
 from pathlib import Path
 
@@ -84,17 +85,18 @@ def _read_exactly(conn: socket.socket, n: int) -> bytes | None:
     return data
 
 
-def start(socket_dir: Path) -> subprocess.Popen[bytes]:
-    """Start a waiting dbt process on `socket_dir/dbt.sock`, tied to this process's lifetime.
+def start() -> tuple[subprocess.Popen[bytes], Path]:
+    """Start a waiting dbt process, tied to this process's lifetime; its socket's path.
 
     The socket listens before this returns: a client that comes while dbt is still being imported
-    waits for it instead of running dbt itself.
+    waits for it instead of running dbt itself. The socket's directory is the waiting process's:
+    it removes both once it stops listening, even when the run's process was killed.
     """
-    path = socket_dir / "dbt.sock"
+    path = Path(tempfile.mkdtemp(prefix="sitrep-dbt-")) / "dbt.sock"
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
         listener.bind(str(path))
         listener.listen(1)
-        return subprocess.Popen(
+        process = subprocess.Popen(
             [sys.executable, "-u", "-m", "orchestration.dbt_warm", str(listener.fileno()), str(path), str(os.getpid())],
             pass_fds=[listener.fileno()],
             stdin=subprocess.DEVNULL,
@@ -102,6 +104,7 @@ def start(socket_dir: Path) -> subprocess.Popen[bytes]:
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # a Ctrl-C meant for the run reaches dbt through the client
         )
+    return process, path
 
 
 def serve(listening_fd: int, path: str, parent_pid: int) -> int:
@@ -122,8 +125,9 @@ def serve(listening_fd: int, path: str, parent_pid: int) -> int:
                     return 0
     finally:
         listener.close()
-        with suppress(FileNotFoundError):
-            os.unlink(path)
+        for remove, name in ((os.unlink, path), (os.rmdir, os.path.dirname(path))):
+            with suppress(OSError):
+                remove(name)
     with conn:
         conn.settimeout(None)
         conn.sendall(_LENGTH.pack(os.getpid()))

@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -59,28 +58,27 @@ class SitrepDbtCliResource(DbtCliResource):
     """
 
     _waiting: subprocess.Popen[bytes] | None = PrivateAttr(default=None)
-    _socket_dir: Path | None = PrivateAttr(default=None)
+    _socket: Path | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         super().setup_for_execution(context)
         if self.dbt_executable == dbt_warm.CLIENT:
-            self._socket_dir = Path(tempfile.mkdtemp(prefix="sitrep-dbt-"))
-            self._waiting = dbt_warm.start(self._socket_dir)
+            self._waiting, self._socket = dbt_warm.start()
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         if self._waiting is not None:
             if self._waiting.poll() is None:
                 self._waiting.kill()
             self._waiting.wait()
-        if self._socket_dir is not None:
-            shutil.rmtree(self._socket_dir, ignore_errors=True)
-        self._waiting = self._socket_dir = None
+        if self._socket is not None:  # what a killed waiting process could not remove
+            shutil.rmtree(self._socket.parent, ignore_errors=True)
+        self._waiting = self._socket = None
 
     def cli(self, args: Sequence[str], **kwargs: Any) -> DbtCliInvocation:
-        if self._socket_dir is None:
+        if self._socket is None:
             return super().cli(args, **kwargs)
         # dagster-dbt starts the client with a copy of this process's environment, inside cli()
-        os.environ[dbt_warm.SOCKET_ENV] = str(self._socket_dir / "dbt.sock")
+        os.environ[dbt_warm.SOCKET_ENV] = str(self._socket)
         try:
             return super().cli(args, **kwargs)
         finally:

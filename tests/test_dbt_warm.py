@@ -39,23 +39,21 @@ def _gone(pid: int, seconds: float = 15.0) -> bool:
 
 
 def test_waiting_process_runs_the_clients_command_with_its_environment_and_directory(tmp_path: Path) -> None:
-    waiting = dbt_warm.start(tmp_path)
-    here = tmp_path / "a project"
-    here.mkdir()
-    (here / "profiles.yml").touch()  # dbt's profiles directory is then the working directory
-    done = _client(["debug", "--config-dir"], here, tmp_path / "dbt.sock", DBT_LOG_FORMAT="json")
+    waiting, socket = dbt_warm.start()
+    (tmp_path / "profiles.yml").touch()  # dbt's profiles directory is then the working directory
+    done = _client(["debug", "--config-dir"], tmp_path, socket, DBT_LOG_FORMAT="json")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines and all(line.startswith('{"data"') for line in lines), done.stdout  # the environment's
-    assert str(here) in done.stdout  # the directory's
+    assert str(tmp_path) in done.stdout  # the directory's
     # it served this client (its parent, this process, is alive) and took its socket with it
     assert waiting.wait(timeout=30) == 0
-    assert not (tmp_path / "dbt.sock").exists()
+    assert not socket.parent.exists()
 
 
 def test_a_failing_commands_exit_code_and_message_reach_the_client(tmp_path: Path) -> None:
-    waiting = dbt_warm.start(tmp_path)
-    done = _client(["no-such-command"], tmp_path, tmp_path / "dbt.sock")
+    waiting, socket = dbt_warm.start()
+    done = _client(["no-such-command"], tmp_path, socket)
     assert done.returncode == 2
     assert "No such command" in done.stderr
     assert waiting.wait(timeout=30) == 0
@@ -74,12 +72,12 @@ def test_stopping_the_client_stops_dbt_in_the_waiting_process(tmp_path: Path) ->
         "{% macro spin() %}{% for i in range(100000) %}{% for j in range(100000) %}"
         "{% set x = j %}{% endfor %}{% endfor %}{% endmacro %}"
     )
-    waiting = dbt_warm.start(tmp_path)
+    waiting, socket = dbt_warm.start()
     environ = {k: v for k, v in os.environ.items() if k != "DBT_PROFILES_DIR"}
     client = subprocess.Popen(
         [CLIENT, "run-operation", "spin"],
         cwd=project,
-        env=environ | {dbt_warm.SOCKET_ENV: str(tmp_path / "dbt.sock")},
+        env=environ | {dbt_warm.SOCKET_ENV: str(socket)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -109,14 +107,15 @@ def test_without_a_waiting_process_the_client_runs_dbt_itself(tmp_path: Path) ->
         assert str(tmp_path) in done.stdout
 
 
-def test_a_waiting_process_ends_with_the_process_that_started_it(tmp_path: Path) -> None:
+def test_a_waiting_process_ends_with_the_process_that_started_it_and_removes_its_socket() -> None:
+    """A run killed before its dbt step leaves neither a process nor a directory behind."""
     parent = subprocess.run(
-        [sys.executable, "-c", f"from orchestration import dbt_warm; from pathlib import Path; "
-         f"print(dbt_warm.start(Path({str(tmp_path)!r})).pid)"],
+        [sys.executable, "-c", "from orchestration import dbt_warm; p, s = dbt_warm.start(); print(p.pid, s)"],
         capture_output=True, text=True, check=True,
     )
-    assert _gone(int(parent.stdout))
-    assert not (tmp_path / "dbt.sock").exists()
+    pid, socket = parent.stdout.split(maxsplit=1)
+    assert _gone(int(pid))
+    assert not Path(socket.strip()).parent.exists()
 
 
 @pytest.fixture(scope="module")
@@ -127,8 +126,8 @@ def manifest() -> None:
 def test_dbt_resource_runs_its_first_command_in_the_process_started_at_setup(tmp_path: Path, manifest: None) -> None:
     resource = dbt_resource()
     resource.setup_for_execution(build_init_resource_context())
-    waiting, socket_dir = resource._waiting, resource._socket_dir
-    assert waiting is not None and socket_dir is not None
+    waiting, socket = resource._waiting, resource._socket
+    assert waiting is not None and socket is not None
     try:
         pids = []
         for n in (1, 2):
@@ -143,5 +142,15 @@ def test_dbt_resource_runs_its_first_command_in_the_process_started_at_setup(tmp
     finally:
         resource.teardown_after_execution(build_init_resource_context())
     assert waiting.poll() is not None
-    assert not socket_dir.exists()
+    assert not socket.parent.exists()
     assert dbt_warm.SOCKET_ENV not in os.environ
+
+
+def test_a_run_without_a_dbt_step_stops_its_waiting_process_at_teardown() -> None:
+    resource = dbt_resource()
+    resource.setup_for_execution(build_init_resource_context())
+    waiting, socket = resource._waiting, resource._socket
+    assert waiting is not None and socket is not None
+    resource.teardown_after_execution(build_init_resource_context())
+    assert waiting.poll() is not None
+    assert not socket.parent.exists()

@@ -209,6 +209,41 @@ def test_mart_tests_look_at_the_documents_of_the_run(samples_run: CliRun, tmp_pa
     ) == [(1,)]
 
 
+def test_document_tests_look_at_the_documents_of_the_run(samples_run: CliRun, tmp_path: Path) -> None:
+    """The `documents` view's tests look at the documents processed in the run, like the marts':
+    a missing hash fails them for a document of the run, not for one processed earlier."""
+    assert samples_run.exit_code == 0, samples_run.output
+    build = copy_published(samples_run.warehouse, tmp_path / "wh")
+    con = duckdb.connect(str(build))
+    try:
+        (this_run,), (earlier,) = con.execute(
+            "SELECT doc_id FROM raw.documents ORDER BY doc_id LIMIT 2"
+        ).fetchall()
+        # Only `this_run` was processed since the last ingest; marts are current (same fingerprint).
+        for schema, table in con.execute(
+            "SELECT c.table_schema, c.table_name FROM information_schema.columns c "
+            "JOIN information_schema.tables t USING (table_schema, table_name) "
+            "WHERE c.column_name = 'processed_at' AND t.table_type = 'BASE TABLE'"
+        ).fetchall():
+            con.execute(f"UPDATE {schema}.{table} SET processed_at = TIMESTAMP '2000-01-01'")
+            if schema == "extract":
+                con.execute(
+                    f"UPDATE {schema}.{table} SET processed_at = TIMESTAMP '2002-01-01' WHERE doc_id = ?",
+                    [this_run],
+                )
+        con.execute("UPDATE raw.ingest_runs SET ingested_at = TIMESTAMP '2001-01-01'")
+        # as the pipeline logs it when it extracts a document again (its old mart rows must go)
+        con.execute("INSERT INTO extract.withdrawals VALUES (TIMESTAMP '2002-01-01', 'extracted again', 1)")
+        con.execute("UPDATE raw.documents SET content_sha256 = NULL WHERE doc_id IN (?, ?)", [this_run, earlier])
+    finally:
+        con.close()
+
+    proc = _dbt_build(build, tmp_path)
+    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    failures = {r["unique_id"].split(".")[2]: r["failures"] for r in results if r["status"] == "fail"}
+    assert failures == {"not_null_documents_content_sha256": 1}, proc.stdout[-4000:]
+
+
 def _dbt_build(build: Path, tmp_path: Path) -> subprocess.CompletedProcess:
     """`dbt build` of the project on the warehouse file `build`, artifacts in tmp_path/target."""
     dbt = Path(sys.executable).parent / "dbt"

@@ -11,7 +11,7 @@ renamed as (
         cast(published_date as date)             as published_date,
         text,
         cast(n_chars as bigint)                  as n_chars,
-        lower(trim(content_sha256))              as content_sha256,
+        content_sha256                           as content_sha256,  -- ingest's sha256 (lower-case hex); bare, so a test of it reads the column alone
         trim(source_ref)                         as source_ref,
         nullif(lower(trim(format)), '')          as format,
         cast(ingested_at as timestamp)           as ingested_at

@@ -93,17 +93,23 @@ def start() -> tuple[subprocess.Popen[bytes], Path]:
     it removes both once it stops listening, even when the run's process was killed.
     """
     path = Path(tempfile.mkdtemp(prefix="sitrep-dbt-")) / "dbt.sock"
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
-        listener.bind(str(path))
-        listener.listen(1)
-        process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "orchestration.dbt_warm", str(listener.fileno()), str(path), str(os.getpid())],
-            pass_fds=[listener.fileno()],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # a Ctrl-C meant for the run reaches dbt through the client
-        )
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+            listener.bind(str(path))  # OSError when TMPDIR makes the path too long for a socket
+            listener.listen(1)
+            process = subprocess.Popen(
+                [sys.executable, "-u", "-m", "orchestration.dbt_warm", str(listener.fileno()), str(path), str(os.getpid())],
+                pass_fds=[listener.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # a Ctrl-C meant for the run reaches dbt through the client
+            )
+    except BaseException:
+        with suppress(OSError):
+            path.unlink(missing_ok=True)
+            path.parent.rmdir()
+        raise
     return process, path
 
 

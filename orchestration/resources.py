@@ -63,7 +63,10 @@ class SitrepDbtCliResource(DbtCliResource):
     def setup_for_execution(self, context: InitResourceContext) -> None:
         super().setup_for_execution(context)
         if self.dbt_executable == dbt_warm.CLIENT:
-            self._waiting, self._socket = dbt_warm.start()
+            try:
+                self._waiting, self._socket = dbt_warm.start()
+            except OSError as error:  # a saving, not a need: the dbt step then starts dbt itself
+                context.log.warning(f"dbt will start with its step: no waiting dbt process ({error})")
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         if self._waiting is not None:

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -154,3 +155,28 @@ def test_a_run_without_a_dbt_step_stops_its_waiting_process_at_teardown() -> Non
     resource.teardown_after_execution(build_init_resource_context())
     assert waiting.poll() is not None
     assert not socket.parent.exists()
+
+
+def test_a_waiting_process_that_cannot_start_leaves_dbt_to_its_step(
+    tmp_path: Path, manifest: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A temp dir too deep for a Unix socket's path: the run goes on, dbt starts with its step,
+    and nothing is left in the temp dir."""
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    with pytest.raises(OSError):
+        dbt_warm.start()
+    assert list(deep.iterdir()) == []
+
+    resource = dbt_resource()
+    resource.setup_for_execution(build_init_resource_context())
+    try:
+        assert resource._waiting is None and resource._socket is None
+        invocation = resource.cli(["ls", "--resource-type", "seed"], target_path=tmp_path / "target")
+        events = list(invocation.stream_raw_events())
+        assert events and {e.raw_event["info"]["pid"] for e in events} == {invocation.process.pid}
+        assert invocation.is_successful()
+    finally:
+        resource.teardown_after_execution(build_init_resource_context())
+    assert list(deep.iterdir()) == []

@@ -159,6 +159,35 @@ def test_another_extractor_version_rebuilds_every_mart(seeds_run: CliRun, tmp_pa
     assert {"outcome", "victim_group", "victim_actor"} <= by_type.get("CHECK", set()), by_type
 
 
+def _as_if_only_processed_in_this_run(con: duckdb.DuckDBPyConnection, doc_id: str) -> list[tuple[str, str]]:
+    """Stamp the warehouse so that only `doc_id` was processed since the last ingest (the marts
+    stay current: same fingerprint); return the tables stamped by processed_at."""
+    stamped = con.execute(
+        "SELECT c.table_schema, c.table_name FROM information_schema.columns c "
+        "JOIN information_schema.tables t USING (table_schema, table_name) "
+        "WHERE c.column_name = 'processed_at' AND t.table_type = 'BASE TABLE'"
+    ).fetchall()
+    for schema, table in stamped:
+        con.execute(f"UPDATE {schema}.{table} SET processed_at = TIMESTAMP '2000-01-01'")
+        if schema == "extract":
+            con.execute(
+                f"UPDATE {schema}.{table} SET processed_at = TIMESTAMP '2002-01-01' WHERE doc_id = ?", [doc_id]
+            )
+    con.execute("UPDATE raw.ingest_runs SET ingested_at = TIMESTAMP '2001-01-01'")
+    # as the pipeline logs it when it extracts a document again (its old mart rows must go)
+    con.execute("INSERT INTO extract.withdrawals VALUES (TIMESTAMP '2002-01-01', 'extracted again', 1)")
+    return stamped
+
+
+def _failed_tests(build: Path, tmp_path: Path) -> dict[str, int]:
+    """`dbt build` on `build`: the failing tests and their failure counts."""
+    proc = _dbt_build(build, tmp_path)
+    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
+    failures = {r["unique_id"].split(".")[2]: r["failures"] for r in results if r["status"] == "fail"}
+    assert all(r["status"] in ("success", "pass", "fail") for r in results), proc.stdout[-4000:]
+    return failures
+
+
 def test_mart_tests_look_at_the_documents_of_the_run(samples_run: CliRun, tmp_path: Path) -> None:
     """A part larger than its total fails the mart's test when its document was processed in the
     run; the same fault in a document processed earlier is not tested again (a run must cost what
@@ -173,23 +202,8 @@ def test_mart_tests_look_at_the_documents_of_the_run(samples_run: CliRun, tmp_pa
         ).fetchall()
         assert len(parts) == 2, parts
         (this_run, this_part), (_earlier, earlier_part) = parts
-        # Only `this_run` was processed since the last ingest; marts are current (same fingerprint).
-        stamped = con.execute(
-            "SELECT c.table_schema, c.table_name FROM information_schema.columns c "
-            "JOIN information_schema.tables t USING (table_schema, table_name) "
-            "WHERE c.column_name = 'processed_at' AND t.table_type = 'BASE TABLE'"
-        ).fetchall()
+        stamped = _as_if_only_processed_in_this_run(con, this_run)
         assert ("marts", "fct_casualties") in stamped and ("extract", "casualties") in stamped, stamped
-        for schema, table in stamped:
-            con.execute(f"UPDATE {schema}.{table} SET processed_at = TIMESTAMP '2000-01-01'")
-            if schema == "extract":
-                con.execute(
-                    f"UPDATE {schema}.{table} SET processed_at = TIMESTAMP '2002-01-01' WHERE doc_id = ?",
-                    [this_run],
-                )
-        con.execute("UPDATE raw.ingest_runs SET ingested_at = TIMESTAMP '2001-01-01'")
-        # as the pipeline logs it when it extracts a document again (its old mart rows must go)
-        con.execute("INSERT INTO extract.withdrawals VALUES (TIMESTAMP '2002-01-01', 'extracted again', 1)")
         # The same fault in both: in the extractor's output of this run, in the mart of the earlier.
         con.execute("UPDATE extract.casualties SET count_best = 1000000 WHERE casualty_id = ?", [this_part])
         con.execute(
@@ -198,10 +212,7 @@ def test_mart_tests_look_at_the_documents_of_the_run(samples_run: CliRun, tmp_pa
     finally:
         con.close()
 
-    proc = _dbt_build(build, tmp_path)
-    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
-    failures = {r["unique_id"].split(".")[2]: r["failures"] for r in results if r["status"] == "fail"}
-    assert failures == {"assert_parts_not_exceed_totals": 1}, proc.stdout[-4000:]
+    assert _failed_tests(build, tmp_path) == {"assert_parts_not_exceed_totals": 1}
     assert query(
         build,
         "SELECT count(*) FROM marts.fct_casualties WHERE count_best = 1000000 AND doc_id = ?",
@@ -219,29 +230,12 @@ def test_document_tests_look_at_the_documents_of_the_run(samples_run: CliRun, tm
         (this_run,), (earlier,) = con.execute(
             "SELECT doc_id FROM raw.documents ORDER BY doc_id LIMIT 2"
         ).fetchall()
-        # Only `this_run` was processed since the last ingest; marts are current (same fingerprint).
-        for schema, table in con.execute(
-            "SELECT c.table_schema, c.table_name FROM information_schema.columns c "
-            "JOIN information_schema.tables t USING (table_schema, table_name) "
-            "WHERE c.column_name = 'processed_at' AND t.table_type = 'BASE TABLE'"
-        ).fetchall():
-            con.execute(f"UPDATE {schema}.{table} SET processed_at = TIMESTAMP '2000-01-01'")
-            if schema == "extract":
-                con.execute(
-                    f"UPDATE {schema}.{table} SET processed_at = TIMESTAMP '2002-01-01' WHERE doc_id = ?",
-                    [this_run],
-                )
-        con.execute("UPDATE raw.ingest_runs SET ingested_at = TIMESTAMP '2001-01-01'")
-        # as the pipeline logs it when it extracts a document again (its old mart rows must go)
-        con.execute("INSERT INTO extract.withdrawals VALUES (TIMESTAMP '2002-01-01', 'extracted again', 1)")
+        _as_if_only_processed_in_this_run(con, this_run)
         con.execute("UPDATE raw.documents SET content_sha256 = NULL WHERE doc_id IN (?, ?)", [this_run, earlier])
     finally:
         con.close()
 
-    proc = _dbt_build(build, tmp_path)
-    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
-    failures = {r["unique_id"].split(".")[2]: r["failures"] for r in results if r["status"] == "fail"}
-    assert failures == {"not_null_documents_content_sha256": 1}, proc.stdout[-4000:]
+    assert _failed_tests(build, tmp_path) == {"not_null_documents_content_sha256": 1}
 
 
 def _dbt_build(build: Path, tmp_path: Path) -> subprocess.CompletedProcess:

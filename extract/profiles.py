@@ -16,8 +16,9 @@ in the lead. A child named as a part counts by the same rule, and also whenever 
 
 The governorate is the one named in most lead sentences; a sentence telling a death toll (not a
 caption, not context) counts twice, and the place told with the principal toll ("kills 50 gunmen in
-Latakia") once more. Places of background
-sentences ("used the same weapons in Aleppo last year") count only when no other is named.
+Latakia") once more. A tie goes to the principal sentence's first place, else to the one named
+first. Places of background sentences ("used the same weapons in Aleppo last year") count only
+when no other is named.
 """
 
 from __future__ import annotations
@@ -326,11 +327,15 @@ def doc_profiles(
             + pl.col("sentence_idx").filter(pl.col("toll").fill_null(False)).n_unique()
             + (pl.col("admin1") == pl.col("near_admin1")).any().cast(pl.UInt32),
             at=pl.col("sentence_idx").min(),
+            at_char=pl.col("m_start").filter(pl.col("sentence_idx") == pl.col("sentence_idx").min()).min(),
         )
         .join(first, on="doc_id", how="left")
+        # a tie left after the count, the principal's first place and the earliest sentence goes to
+        # the place named first there: group_by hands groups over in hash order, which differs
+        # from one process to the next, so without this reruns disagreed
         .sort(
-            ["doc_id", "n", pl.col("admin1") == pl.col("first_admin1"), "at"],
-            descending=[False, True, True, False],
+            ["doc_id", "n", pl.col("admin1") == pl.col("first_admin1"), "at", "at_char"],
+            descending=[False, True, True, False, False],
         )
         .unique("doc_id", keep="first")
         .select("doc_id", "admin1")

@@ -12,6 +12,8 @@ A name that places in several governorates share (the Midan quarters of Aleppo a
 the one whose governorate the sentence, else the article, names (a tie: the first in the
 alphabet). A place the text puts in a governorate ("al-Salehia village in the northern
 countryside of Raqqa") is in it; its coordinates are then the governorate's (geo_precision 3). "Alwaer" is matched as "al-Waer".
+An Arabic article that is also an English word starts a name only when hyphenated to it: "at-Tall"
+is a town, "at Tal Rifaat" is "at" and another.
 """
 
 from __future__ import annotations
@@ -79,6 +81,8 @@ _RUN = (
     r"(?:[- \t]+[a-z'’]+){0,3}"
 )
 _TOKEN_SEPARATOR = r"[ \t\n\r\f\-‐]"
+# Arabic articles that are also English words (see the module docstring)
+_ENGLISH_HOMOGRAPHS = ["at", "as", "an"]
 MAX_NGRAM = 5
 
 
@@ -103,6 +107,9 @@ def _candidates(sentences: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
         .filter(pl.col("match").str.contains(rf"^(?:[A-Z]|{_CONNECT}$)"))
         .select("_t", "run_id", "m_start", w_end="m_end", key="word")
     )
+    # such an article starts a name only when hyphenated to it
+    joined_by = runs["run"].gather(window["run_id"]).str.slice(window["w_end"], 1)
+    window = window.filter(~pl.col("key").is_in(_ENGLISH_HOMOGRAPHS) | joined_by.is_in(["-", "‐"]))
     names, prefixes = _key_prefixes()
     found = []
     # a window grows a word at a time, and only while its key begins some gazetteer key

@@ -193,6 +193,13 @@ def test_a_glued_arabic_article_is_the_same_name() -> None:
     )
 
 
+def test_an_english_at_before_a_name_is_not_its_arabic_article() -> None:
+    """"at-Tall" is a town of Rif Dimashq; "at Tal Rifaat" is "at" and a town of Aleppo."""
+    assert places_of("Shelling at Tal Rifaat killed five civilians.")[-1] == ("Tal Rifaat", "Aleppo")
+    assert places_of("At Tal Rifaat shelling killed five civilians.")[-1] == ("Tal Rifaat", "Aleppo")
+    assert places_of("At-Tall was shelled and five civilians were killed.")[-1] == ("al-Tall", "Rif Dimashq")
+
+
 def test_the_capital_as_the_government_is_not_a_place() -> None:
     s = summary(
         "86 dead in gas attack\n\n"

@@ -14,6 +14,8 @@ alphabet). A place the text puts in a governorate ("al-Salehia village in the no
 countryside of Raqqa") is in it; its coordinates are then the governorate's (geo_precision 3). "Alwaer" is matched as "al-Waer".
 An Arabic article that is also an English word starts a name only when hyphenated to it: "at-Tall"
 is a town, "at Tal Rifaat" is "at" and another.
+Lower-case words after a capitalised one are read with it (feeds lower-case the tail of a name:
+"Deir ezzor"), and so is a name hyphenated to the last of them ("Shelling hit al-Tall").
 """
 
 from __future__ import annotations
@@ -75,11 +77,10 @@ def _key(name: pl.Expr) -> pl.Expr:
 _CONNECT = r"(?:al|el|Al|El|ez|ar|as|ash|ad|at|az|an|um|Um|umm|bin|ibn|wa)"
 # ...and up to three lower-case words after it, since feeds lower-case the tail of a name
 # ("Syria's Deir ezzor"); windows still have to start with a capital and match a gazetteer key
-_RUN = (
-    rf"(?:{_CONNECT}[-‐ ])?[A-Z][A-Za-z0-9_'’]*"
-    rf"(?:[- \t\n\r\f]+(?:{_CONNECT}[- \t\n\r\f]+)*[A-Z][A-Za-z0-9_'’]*)*"
-    r"(?:[- \t]+[a-z'’]+){0,3}"
-)
+_NAME = rf"[A-Z][A-Za-z0-9_'’]*(?:[- \t\n\r\f]+(?:{_CONNECT}[- \t\n\r\f]+)*[A-Z][A-Za-z0-9_'’]*)*"
+_TAIL = r"(?:[- \t]+[a-z'’]+){0,3}"
+# "Shelling hit al-Tall": a tail ending in an article goes on with the name hyphenated to it
+_RUN = rf"(?:{_CONNECT}[-‐ ])?{_NAME}{_TAIL}(?:[-‐]{_NAME}{_TAIL})?"
 _TOKEN_SEPARATOR = r"[ \t\n\r\f\-‐]"
 # Arabic articles that are also English words (see the module docstring)
 _ENGLISH_HOMOGRAPHS = ["at", "as", "an"]

@@ -200,6 +200,13 @@ def test_an_english_at_before_a_name_is_not_its_arabic_article() -> None:
     assert places_of("At-Tall was shelled and five civilians were killed.")[-1] == ("al-Tall", "Rif Dimashq")
 
 
+def test_a_name_with_its_article_after_lower_case_words_is_found() -> None:
+    """The lower-case words after a capitalised one ("Shelling in al") are read as the tail of a
+    name; the name hyphenated to the last of them is read with it, article and all."""
+    assert places_of("Shelling in al-Bab killed three civilians.")[-1] == ("al-Bab", "Aleppo")
+    assert places_of("Shelling hit al-Tall killing three civilians.")[-1] == ("al-Tall", "Rif Dimashq")
+
+
 def test_the_capital_as_the_government_is_not_a_place() -> None:
     s = summary(
         "86 dead in gas attack\n\n"

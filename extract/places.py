@@ -11,11 +11,14 @@ geo_precision 2; otherwise a town is 1.
 A name that places in several governorates share (the Midan quarters of Aleppo and Damascus) is
 the one whose governorate the sentence, else the article, names (a tie: the first in the
 alphabet). A place the text puts in a governorate ("al-Salehia village in the northern
-countryside of Raqqa") is in it; its coordinates are then the governorate's (geo_precision 3). "Alwaer" is matched as "al-Waer".
-An Arabic article that is also an English word starts a name only when hyphenated to it: "at-Tall"
-is a town, "at Tal Rifaat" is "at" and another.
+countryside of Raqqa") is in it; its coordinates are then the governorate's (geo_precision 3).
+"Alwaer" is matched as "al-Waer".
+
 Lower-case words after a capitalised one are read with it (feeds lower-case the tail of a name:
-"Deir ezzor"), and so is a name hyphenated to the last of them ("Shelling hit al-Tall").
+"Deir ezzor"), and so is a name after up to three of them ("Shelling hit al-Tall"). English words
+that begin names ("eastern Ghouta", "rural Damascus") begin them in lower case too. An Arabic
+article that is also an English word starts a name only when hyphenated to it: "at-Tall" is a
+town, "at Tal Rifaat" is "at" and another.
 """
 
 from __future__ import annotations
@@ -75,12 +78,14 @@ def _key(name: pl.Expr) -> pl.Expr:
 
 # A run of capitalised words with Arabic article/connector words between them: where place names are.
 _CONNECT = r"(?:al|el|Al|El|ez|ar|as|ash|ad|at|az|an|um|Um|umm|bin|ibn|wa)"
+_NAME = rf"[A-Z][A-Za-z0-9_'’]*(?:[- \t\n\r\f]+(?:{_CONNECT}[- \t\n\r\f]+)*[A-Z][A-Za-z0-9_'’]*)*"
 # ...and up to three lower-case words after it, since feeds lower-case the tail of a name
 # ("Syria's Deir ezzor"); windows still have to start with a capital and match a gazetteer key
-_NAME = rf"[A-Z][A-Za-z0-9_'’]*(?:[- \t\n\r\f]+(?:{_CONNECT}[- \t\n\r\f]+)*[A-Z][A-Za-z0-9_'’]*)*"
 _TAIL = r"(?:[- \t]+[a-z'’]+){0,3}"
-# "Shelling hit al-Tall": a tail ending in an article goes on with the name hyphenated to it
-_RUN = rf"(?:{_CONNECT}[-‐ ])?{_NAME}{_TAIL}(?:[-‐]{_NAME}{_TAIL})?"
+# English words that begin names in the gazetteer, written lower-case ("eastern Ghouta", "rural Damascus")
+_LEAD = r"(?:eastern|western|northern|southern|east|west|north|south|rural|old|new|upper|lower|greater)"
+# a tail may end in the beginning of the next name ("Shelling hit al-Tall", "bombs on eastern Ghouta")
+_RUN = rf"(?:{_CONNECT}[-‐ ]|{_LEAD} )?{_NAME}{_TAIL}(?:[-‐ ]{_NAME}{_TAIL})*"
 _TOKEN_SEPARATOR = r"[ \t\n\r\f\-‐]"
 # Arabic articles that are also English words (see the module docstring)
 _ENGLISH_HOMOGRAPHS = ["at", "as", "an"]
@@ -105,7 +110,7 @@ def _candidates(sentences: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     window = (
         tokens.with_row_index("_t")
         .filter(pl.col("word").is_in(first_words.implode()))
-        .filter(pl.col("match").str.contains(rf"^(?:[A-Z]|{_CONNECT}$)"))
+        .filter(pl.col("match").str.contains(rf"^(?:[A-Z]|{_CONNECT}$|{_LEAD}$)"))
         .select("_t", "run_id", "m_start", w_end="m_end", key="word")
     )
     # such an article starts a name only when hyphenated to it

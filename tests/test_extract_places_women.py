@@ -207,6 +207,20 @@ def test_a_name_with_its_article_after_lower_case_words_is_found() -> None:
     assert places_of("Shelling hit al-Tall killing three civilians.")[-1] == ("al-Tall", "Rif Dimashq")
 
 
+def test_a_name_begun_by_a_lower_case_english_word_is_the_whole_name() -> None:
+    """"rural Damascus" is the governorate around the capital, not the capital; "western Ghouta"
+    is not the eastern one, which "Ghouta" alone is."""
+    assert places_of("Army troops killed 12 gunmen in rural Damascus.")[-1] == ("Rif Dimashq", "Rif Dimashq")
+    assert places_of("Regime bombs on western Ghouta killed five civilians.")[-1] == (
+        "Western Ghouta",
+        "Rif Dimashq",
+    )
+    assert places_of("Regime bombs on eastern Ghouta killed five civilians.")[-1] == (
+        "Eastern Ghouta",
+        "Rif Dimashq",
+    )
+
+
 def test_the_capital_as_the_government_is_not_a_place() -> None:
     s = summary(
         "86 dead in gas attack\n\n"

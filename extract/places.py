@@ -18,7 +18,8 @@ Lower-case words after a capitalised one are read with it (feeds lower-case the 
 "Deir ezzor"), and so is a name after up to three of them ("Shelling hit al-Tall"). English words
 that begin names ("eastern Ghouta", "rural Damascus") begin them in lower case too. An Arabic
 article that is also an English word starts a name only when hyphenated to it: "at-Tall" is a
-town, "at Tal Rifaat" is "at" and another.
+town, "at Tal Rifaat" is "at" and another. A number may be a word of a name ("Division 17",
+"the 17th Division": army bases).
 """
 
 from __future__ import annotations
@@ -78,14 +79,15 @@ def _key(name: pl.Expr) -> pl.Expr:
 
 # A run of capitalised words with Arabic article/connector words between them: where place names are.
 _CONNECT = r"(?:al|el|Al|El|ez|ar|as|ash|ad|at|az|an|um|Um|umm|bin|ibn|wa)"
-_NAME = rf"[A-Z][A-Za-z0-9_'’]*(?:[- \t\n\r\f]+(?:{_CONNECT}[- \t\n\r\f]+)*[A-Z][A-Za-z0-9_'’]*)*"
+# a number may be a word of it ("Division 17", "Mezzeh 86": army bases)
+_NAME = rf"[A-Z][A-Za-z0-9_'’]*(?:[- \t\n\r\f]+(?:{_CONNECT}[- \t\n\r\f]+)*(?:[A-Z][A-Za-z0-9_'’]*|[0-9]+))*"
 # ...and up to three lower-case words after it, since feeds lower-case the tail of a name
 # ("Syria's Deir ezzor"); windows still have to start with a capital and match a gazetteer key
 _TAIL = r"(?:[- \t]+[a-z'’]+){0,3}"
 # English words that begin names in the gazetteer, written lower-case ("eastern Ghouta", "rural Damascus")
 _LEAD = r"(?:eastern|western|northern|southern|east|west|north|south|rural|old|new|upper|lower|greater)"
 # a tail may end in the beginning of the next name ("Shelling hit al-Tall", "bombs on eastern Ghouta")
-_RUN = rf"(?:{_CONNECT}[-‐ ]|{_LEAD} )?{_NAME}{_TAIL}(?:[-‐ ]{_NAME}{_TAIL})*"
+_RUN = rf"(?:{_CONNECT}[-‐ ]|{_LEAD} |[0-9]+(?:st|nd|rd|th)? )?{_NAME}{_TAIL}(?:[-‐ ]{_NAME}{_TAIL})*"
 _TOKEN_SEPARATOR = r"[ \t\n\r\f\-‐]"
 # Arabic articles that are also English words (see the module docstring)
 _ENGLISH_HOMOGRAPHS = ["at", "as", "an"]
@@ -110,7 +112,7 @@ def _candidates(sentences: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     window = (
         tokens.with_row_index("_t")
         .filter(pl.col("word").is_in(first_words.implode()))
-        .filter(pl.col("match").str.contains(rf"^(?:[A-Z]|{_CONNECT}$|{_LEAD}$)"))
+        .filter(pl.col("match").str.contains(rf"^(?:[A-Z0-9]|{_CONNECT}$|{_LEAD}$)"))
         .select("_t", "run_id", "m_start", w_end="m_end", key="word")
     )
     # such an article starts a name only when hyphenated to it

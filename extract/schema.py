@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 # bumped whenever what the extractor reads changes: every document is extracted again
-EXTRACTOR_VERSION = "0.2.7"
+EXTRACTOR_VERSION = "0.2.8"
 
 _SPAN = {
     "doc_id": pl.String,

@@ -221,6 +221,17 @@ def test_a_name_begun_by_a_lower_case_english_word_is_the_whole_name() -> None:
     )
 
 
+def test_an_army_base_named_by_its_number_is_a_place() -> None:
+    assert places_of("IS fighters stormed the Division 17 base killing 50 soldiers.")[-1] == (
+        "Division 17 base",
+        "Raqqa",
+    )
+    assert places_of("IS fighters stormed the 17th Division killing 50 soldiers.")[-1] == (
+        "Division 17 base",
+        "Raqqa",
+    )
+
+
 def test_the_capital_as_the_government_is_not_a_place() -> None:
     s = summary(
         "86 dead in gas attack\n\n"

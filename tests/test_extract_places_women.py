@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+import pytest
 
 from extract import run_extraction
 
@@ -193,43 +194,30 @@ def test_a_glued_arabic_article_is_the_same_name() -> None:
     )
 
 
-def test_an_english_at_before_a_name_is_not_its_arabic_article() -> None:
-    """"at-Tall" is a town of Rif Dimashq; "at Tal Rifaat" is "at" and a town of Aleppo."""
-    assert places_of("Shelling at Tal Rifaat killed five civilians.")[-1] == ("Tal Rifaat", "Aleppo")
-    assert places_of("At Tal Rifaat shelling killed five civilians.")[-1] == ("Tal Rifaat", "Aleppo")
-    assert places_of("At-Tall was shelled and five civilians were killed.")[-1] == ("al-Tall", "Rif Dimashq")
+# how a name is written around it, and the place it is
+NAME_FORMS = [
+    # an Arabic article that is also an English word starts a name only when hyphenated to it
+    ("Shelling at Tal Rifaat killed five civilians.", ("Tal Rifaat", "Aleppo")),
+    ("At Tal Rifaat shelling killed five civilians.", ("Tal Rifaat", "Aleppo")),
+    ("At-Tall was shelled and five civilians were killed.", ("al-Tall", "Rif Dimashq")),
+    # "Shelling in al": lower-case words after a capitalised one are read as the tail of a name,
+    # and the name hyphenated to the last of them with it ("Bab" alone is no name)
+    ("Shelling in al-Bab killed three civilians.", ("al-Bab", "Aleppo")),
+    ("Shelling hit al-Tall killing three civilians.", ("al-Tall", "Rif Dimashq")),
+    # an English word that begins a name, in lower case: "rural Damascus" is the governorate
+    # around the capital; "Ghouta" alone is the eastern one
+    ("Army troops killed 12 gunmen in rural Damascus.", ("Rif Dimashq", "Rif Dimashq")),
+    ("Regime bombs on western Ghouta killed five civilians.", ("Western Ghouta", "Rif Dimashq")),
+    ("Regime bombs on eastern Ghouta killed five civilians.", ("Eastern Ghouta", "Rif Dimashq")),
+    # a number as a word of the name: army bases
+    ("IS fighters stormed the Division 17 base killing 50 soldiers.", ("Division 17 base", "Raqqa")),
+    ("IS fighters stormed the 17th Division killing 50 soldiers.", ("Division 17 base", "Raqqa")),
+]
 
 
-def test_a_name_with_its_article_after_lower_case_words_is_found() -> None:
-    """The lower-case words after a capitalised one ("Shelling in al") are read as the tail of a
-    name; the name hyphenated to the last of them is read with it, article and all."""
-    assert places_of("Shelling in al-Bab killed three civilians.")[-1] == ("al-Bab", "Aleppo")
-    assert places_of("Shelling hit al-Tall killing three civilians.")[-1] == ("al-Tall", "Rif Dimashq")
-
-
-def test_a_name_begun_by_a_lower_case_english_word_is_the_whole_name() -> None:
-    """"rural Damascus" is the governorate around the capital, not the capital; "western Ghouta"
-    is not the eastern one, which "Ghouta" alone is."""
-    assert places_of("Army troops killed 12 gunmen in rural Damascus.")[-1] == ("Rif Dimashq", "Rif Dimashq")
-    assert places_of("Regime bombs on western Ghouta killed five civilians.")[-1] == (
-        "Western Ghouta",
-        "Rif Dimashq",
-    )
-    assert places_of("Regime bombs on eastern Ghouta killed five civilians.")[-1] == (
-        "Eastern Ghouta",
-        "Rif Dimashq",
-    )
-
-
-def test_an_army_base_named_by_its_number_is_a_place() -> None:
-    assert places_of("IS fighters stormed the Division 17 base killing 50 soldiers.")[-1] == (
-        "Division 17 base",
-        "Raqqa",
-    )
-    assert places_of("IS fighters stormed the 17th Division killing 50 soldiers.")[-1] == (
-        "Division 17 base",
-        "Raqqa",
-    )
+@pytest.mark.parametrize(("text", "place"), NAME_FORMS, ids=[text for text, _ in NAME_FORMS])
+def test_a_name_is_read_whole_however_the_text_writes_it(text: str, place: tuple[str, str]) -> None:
+    assert places_of(text)[-1] == place
 
 
 def test_the_capital_as_the_government_is_not_a_place() -> None:

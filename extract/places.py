@@ -82,7 +82,8 @@ _CONNECT = r"(?:al|el|Al|El|ez|ar|as|ash|ad|at|az|an|um|Um|umm|bin|ibn|wa)"
 # a number may be a word of it ("Division 17", "Mezzeh 86": army bases)
 _NAME = rf"[A-Z][A-Za-z0-9_'’]*(?:[- \t\n\r\f]+(?:{_CONNECT}[- \t\n\r\f]+)*(?:[A-Z][A-Za-z0-9_'’]*|[0-9]+))*"
 # ...and up to three lower-case words after it, since feeds lower-case the tail of a name
-# ("Syria's Deir ezzor"); windows still have to start with a capital and match a gazetteer key
+# ("Syria's Deir ezzor"); windows still have to start with a capital, a number, an article or a
+# lead word below, and match a gazetteer key
 _TAIL = r"(?:[- \t]+[a-z'’]+){0,3}"
 # English words that begin names in the gazetteer, written lower-case ("eastern Ghouta", "rural Damascus")
 _LEAD = r"(?:eastern|western|northern|southern|east|west|north|south|rural|old|new|upper|lower|greater)"

@@ -22,9 +22,14 @@ run: $(STAMP)
 manifest: $(STAMP)
 	$(PY) -m orchestration.dbt_manifest
 
+# The suite is mostly single-threaded Python (pipeline runs, dbt, GX): two pytest-xdist workers
+# nearly halve it on two cores. A test file stays on one worker, so its module fixtures run once.
+# TEST_WORKERS=0 runs the tests in one process; PYTEST_ARGS adds options (-k, -x, a file...).
+TEST_WORKERS ?= 2
+PYTEST_ARGS  ?=
 # pytest exits 5 when it collected no test: that is a failure too.
 test: manifest
-	$(PY) -m pytest -q; rc=$$?; \
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 ui: $(STAMP)

@@ -118,6 +118,9 @@ def serve(listening_fd: int, path: str, parent_pid: int) -> int:
     listener = socket.socket(fileno=listening_fd)
     try:
         # what any dbt command imports
+        from orchestration import let_dbt_core_in
+
+        let_dbt_core_in()
         import dbt.adapters.duckdb
         import dbt.task.build  # noqa: F401
 

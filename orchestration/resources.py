@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Sequence
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from dagster import ConfigurableResource, InitResourceContext
 from dagster_dbt import DbtCliInvocation, DbtCliResource
-from packaging import version
 from pydantic import PrivateAttr
 
 from orchestration import dbt_warm
-from orchestration.dbt_manifest import DBT_PROJECT
+from orchestration.dbt_manifest import DBT_PROJECT, DbtCli
 from orchestration.paths import DEFAULT_SOURCE, DEFAULT_WAREHOUSE
 from orchestration.warehouse import Warehouse
 
@@ -47,14 +43,11 @@ def settings_from_env() -> SitrepSettings:
     )
 
 
-class SitrepDbtCliResource(DbtCliResource):
-    """dbt CLI without the in-process dbt adapter dagster-dbt sets up before every command, and
-    with dbt's process started when the run starts (`orchestration.dbt_warm`).
+class SitrepDbtCliResource(DbtCli):
+    """`DbtCli` with dbt's process started when the run starts (`orchestration.dbt_warm`).
 
-    That handle (dbt-core imported and configured in the pipeline's process, ~2-4 s a run) only
-    serves `fetch_column_metadata` / `fetch_row_counts`, which Sitrep does not use; dbt itself
-    runs in its own process. That process starts with the run's resources and imports dbt while
-    the first steps run; the dbt step's command then runs in it (`dbt_warm.client`).
+    That process starts with the run's resources and imports dbt while the first steps run; the
+    dbt step's command then runs in it (`dbt_warm.client`).
     """
 
     _waiting: subprocess.Popen[bytes] | None = PrivateAttr(default=None)
@@ -86,21 +79,6 @@ class SitrepDbtCliResource(DbtCliResource):
             return super().cli(args, **kwargs)
         finally:
             del os.environ[dbt_warm.SOCKET_ENV]
-
-    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> Any:
-        return None
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        """The dbt version, from dbt-core's package metadata when `dbt` is this environment's.
-
-        dagster-dbt otherwise runs `dbt --version` before every command: 2.7 s a run here (dbt
-        imports its adapters), and it asks PyPI for the latest release over the network.
-        """
-        found = shutil.which(self.dbt_executable)
-        if found is not None and Path(found).parent == Path(sys.executable).parent:
-            return version.parse(importlib.metadata.version("dbt-core"))
-        return super()._cli_version
 
 
 def dbt_resource() -> DbtCliResource:

@@ -206,3 +206,63 @@ def test_dbt_version_comes_from_this_environment_without_a_subprocess(monkeypatc
 
     monkeypatch.setattr(dagster_dbt_resource, "check_output", no_subprocess)
     assert str(dbt_resource()._cli_version) == installed.group(1)
+
+
+_DUMP_DEFINITIONS = """
+import json, sys
+{first}
+from orchestration.definitions import defs
+graph = defs.resolve_asset_graph()
+nodes = {{
+    key.to_user_string(): [
+        sorted(parent.to_user_string() for parent in graph.get(key).parent_keys),
+        graph.get(key).group_name,
+        sorted(str(check) for check in graph.get(key).check_keys),
+    ]
+    for key in graph.get_all_asset_keys()
+}}
+ops = sorted(defs.resolve_job_def("sitrep_job").graph.node_dict)
+dbt = sorted(m for m in sys.modules if m == "dbt" or m.startswith("dbt."))
+print(json.dumps({{"nodes": nodes, "ops": ops, "dbt_modules": len(dbt)}}))
+"""
+
+
+def _definitions_in_a_new_process(first: str) -> dict:
+    import subprocess
+    import sys
+
+    code = _DUMP_DEFINITIONS.format(first=first)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_dbt_core_stays_out_of_the_process_and_the_definitions_are_the_same() -> None:
+    """dagster-dbt imports dbt-core whenever it is installed: ~1.5 s of every run's start-up.
+    Sitrep's processes load without it, to the same assets, checks and job as with it."""
+    without = _definitions_in_a_new_process("")
+    # a process that imported dbt-core first keeps it, and dagster-dbt then uses it
+    with_dbt = _definitions_in_a_new_process("import dbt.version")
+    assert without["dbt_modules"] == 0
+    assert with_dbt["dbt_modules"] > 0
+    assert without["nodes"] == with_dbt["nodes"]
+    assert without["ops"] == with_dbt["ops"]
+    assert "marts/fct_incidents" in without["nodes"] and len(without["nodes"]) > 20
+
+
+def test_only_the_process_that_runs_dbt_lets_dbt_core_in() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import orchestration\n"
+        "try:\n"
+        "    import dbt.version\n"
+        "except ModuleNotFoundError as error:\n"
+        "    print('kept out:', error)\n"
+        "orchestration.let_dbt_core_in()\n"
+        "import dbt.version\n"
+        "print('in:', dbt.version.__version__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "kept out: No module named 'dbt' here: Sitrep keeps dbt-core out" in out, out
+    assert "in: 1.11." in out, out

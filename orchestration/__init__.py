@@ -2,7 +2,7 @@
 
 dbt-core is kept out of the processes that import this package. dbt runs in a process of its own
 (`orchestration.dbt_warm`, which lets it back in), and Sitrep uses nothing of dagster-dbt that
-needs dbt-core in-process (no adapter handle: `resources.SitrepDbtCliResource`). But dagster-dbt
+needs dbt-core in-process (no adapter handle: `dbt_manifest.DbtCli`). But dagster-dbt
 imports dbt-core whenever it is installed, which cost every run, CLI call and code-server load
 ~1.5 s of start-up under the GIL. Without it dagster-dbt builds the same assets and checks from
 the manifest (`tests/test_orchestration.py`).

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -191,7 +194,6 @@ def test_ui_instance_config_serialises_warehouse_runs(tmp_path: Path) -> None:
 def test_dbt_version_comes_from_this_environment_without_a_subprocess(monkeypatch: pytest.MonkeyPatch) -> None:
     """dagster-dbt would run `dbt --version` (2.7 s, and a PyPI lookup) before every dbt command."""
     import re
-    import subprocess
 
     from dagster_dbt.core import resource as dagster_dbt_resource
 
@@ -228,9 +230,6 @@ print(json.dumps({{"nodes": nodes, "ops": ops, "dbt_modules": len(dbt)}}))
 
 
 def _definitions_in_a_new_process(first: str) -> dict:
-    import subprocess
-    import sys
-
     code = _DUMP_DEFINITIONS.format(first=first)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -250,9 +249,6 @@ def test_dbt_core_stays_out_of_the_process_and_the_definitions_are_the_same() ->
 
 
 def test_only_the_process_that_runs_dbt_lets_dbt_core_in() -> None:
-    import subprocess
-    import sys
-
     code = (
         "import orchestration\n"
         "try:\n"
@@ -265,4 +261,4 @@ def test_only_the_process_that_runs_dbt_lets_dbt_core_in() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "kept out: No module named 'dbt' here: Sitrep keeps dbt-core out" in out, out
-    assert "in: 1.11." in out, out
+    assert f"in: {importlib.metadata.version('dbt-core')}\n" in out, out

@@ -4,7 +4,9 @@
 
 1. Generates N articles from the base corpus (`bench.generate`) into
    `<work>/source/articles.parquet`, the default record layout ingest reads like a user's dump.
-2. Times the floor: one polars regex pass (`(?i)killed`) over the same text, in memory.
+2. Times the floor: one polars regex pass (`(?i)killed`) over the same text, in memory; and,
+   against it, two reference passes any extractor of this text makes in some form: one that
+   finds every number, one that finds every word (`reference_passes`).
 3. Runs the pipeline on it into a fresh warehouse (`bench.stages`, a child process: peak RSS is
    the pipeline's, not the generator's) and records per-stage seconds, docs/s and MB/s.
 4. Adds 1 % new varied articles (`<work>/source/articles-new-1.parquet`) and runs again into
@@ -36,6 +38,11 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO / "samples" / "corpus"
 PIPELINE_STAGES = ("ingest", "extraction", "dbt", "checks")
 FLOOR_PATTERN = r"(?i)killed"
+# What the stages' ratios to the floor stand against: the floor is a literal search that stops at
+# each text's first match, while a casualty figure finder must at least see every number, and a
+# finder of names, verbs and sources every word. Each is one `count_matches` pass, which reads
+# the whole text.
+REFERENCE_PASSES = {"every_number": r"[0-9]+", "every_word": r"[A-Za-z]+"}
 INCREMENTAL_RUNS = 3  # +1 % runs after the full run; the median is the headline figure
 
 
@@ -48,15 +55,38 @@ def corpus_format(corpus: Path, fmt: str) -> str:
     return "fakes" if "article_content" in header else fmt
 
 
-def floor_seconds(frame: pl.DataFrame, repeats: int = 3) -> tuple[float, int]:
-    """Best of `repeats` single polars regex passes over the articles' text, and its match count."""
-    texts = frame.select(text=pl.concat_str(pl.col("title"), pl.lit("\n\n"), pl.col("text")))
-    best, hits = float("inf"), 0
+def article_texts(frame: pl.DataFrame) -> pl.DataFrame:
+    """One `text` column: each article's title and text, as the passes below read them."""
+    return frame.select(text=pl.concat_str(pl.col("title"), pl.lit("\n\n"), pl.col("text")))
+
+
+def _best_pass(texts: pl.DataFrame, expr: pl.Expr, repeats: int) -> tuple[float, int]:
+    """Best of `repeats` evaluations of `expr` (a sum over the texts) and its value."""
+    best, value = float("inf"), 0
     for _ in range(repeats):
         start = time.perf_counter()
-        hits = int(texts.select(pl.col("text").str.contains(FLOOR_PATTERN).sum()).item())
+        value = int(texts.select(expr).item())
         best = min(best, time.perf_counter() - start)
-    return best, hits
+    return best, value
+
+
+def floor_seconds(texts: pl.DataFrame, repeats: int = 3) -> tuple[float, int]:
+    """Best of `repeats` single polars regex passes over `article_texts`, and its match count."""
+    return _best_pass(texts, pl.col("text").str.contains(FLOOR_PATTERN).sum(), repeats)
+
+
+def reference_passes(texts: pl.DataFrame, floor: float, repeats: int = 2) -> dict[str, dict[str, object]]:
+    """Each of `REFERENCE_PASSES` over `article_texts`: pattern, best seconds, matches, x floor."""
+    passes: dict[str, dict[str, object]] = {}
+    for name, pattern in REFERENCE_PASSES.items():
+        seconds, matches = _best_pass(texts, pl.col("text").str.count_matches(pattern).sum(), repeats)
+        passes[name] = {
+            "pattern": pattern,
+            "seconds": round(seconds, 6),
+            "matches": matches,
+            "x_floor": round(seconds / floor, 1) if floor > 0 else 0.0,
+        }
+    return passes
 
 
 def run_pipeline_child(source: Path, warehouse: Path, out: Path, *extra: str) -> dict[str, object]:
@@ -182,9 +212,16 @@ def run_benchmark(
     ]
     generation = time.perf_counter() - start
     mb = text_megabytes(articles)
-    floor, hits = floor_seconds(articles)
+    texts = article_texts(articles)
     del articles
-    print(f"bench: {n} articles, {mb:.1f} MB of text in {generation:.1f}s; floor {floor:.3f}s", flush=True)
+    floor, hits = floor_seconds(texts)
+    references = reference_passes(texts, floor)
+    del texts
+    print(
+        f"bench: {n} articles, {mb:.1f} MB of text in {generation:.1f}s; floor {floor:.3f}s; "
+        + ", ".join(f"{name} {ref['seconds']:.3f}s" for name, ref in references.items()),
+        flush=True,
+    )
 
     print(
         f"bench: full run, then {incremental_runs} incremental run(s) of {n_new} new articles each",
@@ -213,6 +250,7 @@ def run_benchmark(
         "floor_regex_seconds": round(floor, 6),
         "floor_regex_matches": hits,
         "floor_pattern": FLOOR_PATTERN,
+        "reference_passes": references,
         "cpu_probe_seconds": full.get("cpu_probe_seconds"),
         "incremental_1pct_seconds": incremental["end_to_end_seconds"],
         "incremental_1pct_runs_seconds": [r["end_to_end_seconds"] for r in incremental_runs_out],
@@ -272,6 +310,11 @@ def summary(results: dict[str, object]) -> str:
     lines += [
         f"end to end  {results['end_to_end_seconds']:>10.2f}s  ({results['end_to_end_docs_per_s']} docs/s)",
         f"floor       {results['floor_regex_seconds']:>10.4f}s  (one polars regex pass, {results['floor_pattern']})",
+        "reference   "
+        + ", ".join(
+            f"{name} {ref['seconds']:.4f}s = {ref['x_floor']}x floor ({ref['pattern']})"
+            for name, ref in results["reference_passes"].items()  # type: ignore[attr-defined]
+        ),
         f"peak RSS    {results['peak_rss_mb']:>10.1f} MB  (by stage {results['peak_rss_mb_by_stage']})",
         f"+1% run     {results['incremental_1pct_seconds']:>10.2f}s  median of "
         f"{results['incremental_1pct_runs_seconds']} (stages {results['incremental']['stages']})",  # type: ignore[index]

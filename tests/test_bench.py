@@ -17,6 +17,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.generate import COLUMNS, base_corpus, generate  # noqa: E402
+from bench.run import REFERENCE_PASSES, article_texts, reference_passes  # noqa: E402
 
 N = 200
 STAGES = ("ingest", "extraction", "dbt", "checks")
@@ -78,6 +79,25 @@ def test_results_have_every_figure(bench_run: tuple[dict, Path]) -> None:
     assert results["cpu_probe_seconds"] > 0
     by_stage = results["peak_rss_mb_by_stage"]
     assert set(STAGES) <= set(by_stage) and max(by_stage.values()) <= results["peak_rss_mb"]
+    references = results["reference_passes"]
+    assert set(references) == set(REFERENCE_PASSES)
+    for ref in references.values():
+        assert ref["seconds"] > 0 and ref["matches"] > 0
+        assert ref["x_floor"] == pytest.approx(ref["seconds"] / results["floor_regex_seconds"], abs=0.06)
+    # news text has more words than numbers
+    assert references["every_word"]["matches"] > references["every_number"]["matches"]
+
+
+def test_reference_passes_count_every_number_and_every_word() -> None:
+    texts = article_texts(
+        pl.DataFrame(
+            {"title": ["Shelling kills 12", "Calm day"], "text": ["3 killed in 2 towns.", "No news."]}
+        )
+    )
+    passes = reference_passes(texts, floor=0.5, repeats=1)
+    assert passes["every_number"]["matches"] == 3  # 12, 3, 2
+    assert passes["every_word"]["matches"] == 9  # Shelling kills killed in towns Calm day No news
+    assert passes["every_word"]["x_floor"] == round(passes["every_word"]["seconds"] / 0.5, 1)
 
 
 def test_generated_articles_are_all_distinct(bench_run: tuple[dict, Path]) -> None:

@@ -153,6 +153,45 @@ def test_sync_refuses_rows_older_than_their_documents_processing(pair: tuple[Pat
         spare.sync(spare_file, build)
 
 
+def test_sync_compares_a_long_history_in_passes_that_fit_duckdbs_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under a memory limit that comparing 400 000 documents at once runs out of (it did at 2M
+    articles under the pipeline's 1 GB, and every publish copied the whole file), passes of
+    100 000 fit, and every pass finds its changed documents."""
+    n = 400_000
+    build = tmp_path / "build.duckdb"
+    with duckdb.connect(str(build)) as con:
+        tables.ensure_schema(con)
+        con.execute(
+            "INSERT INTO raw.documents BY NAME SELECT 'doc-' || range AS doc_id, 'text ' || range AS text, "
+            "sha256('text ' || range) AS content_sha256, repeat('a headline word ', 12) || range AS title, "
+            "'https://example.org/news/' || range AS url, now()::TIMESTAMP AS ingested_at FROM range(?)",
+            [n],
+        )
+        con.execute(
+            "INSERT INTO extract.processed BY NAME SELECT 'doc-' || range AS doc_id, "
+            "sha256('text ' || range) AS content_sha256, 'v1' AS extractor_version, "
+            "now()::TIMESTAMP AS processed_at, 'r1' AS run_id FROM range(?)",
+            [n],
+        )
+    spare_file = tmp_path / "spare.duckdb"
+    shutil.copyfile(build, spare_file)
+    with duckdb.connect(str(build)) as con:
+        for i in range(12):
+            _put(con, f"new-{i}", f"new article {i}", events=1, run_id="r2")
+        con.execute("UPDATE raw.documents SET title = 'retitled' WHERE doc_id IN ('doc-7', 'doc-123456')")
+        con.execute("DELETE FROM raw.documents WHERE doc_id = 'doc-399999'")
+        con.execute("DELETE FROM extract.processed WHERE doc_id = 'doc-399999'")
+    monkeypatch.setattr(spare, "DUCKDB_CONFIG", {**spare.DUCKDB_CONFIG, "memory_limit": "64MB"})
+    monkeypatch.setattr(spare, "DOCS_PER_PASS", 100_000)
+
+    result = spare.sync(spare_file, build)
+
+    assert result.changed_documents == 15
+    assert _differences(spare_file, build) == {}
+
+
 def test_sync_refuses_a_file_the_pipeline_did_not_build(tmp_path: Path) -> None:
     files = []
     for name in ("a.duckdb", "b.duckdb"):

@@ -83,7 +83,8 @@ def test_results_have_every_figure(bench_run: tuple[dict, Path]) -> None:
     assert set(references) == set(REFERENCE_PASSES)
     for ref in references.values():
         assert ref["seconds"] > 0 and ref["matches"] > 0
-        assert ref["x_floor"] == pytest.approx(ref["seconds"] / results["floor_regex_seconds"], abs=0.06)
+        # the stored seconds are rounded to microseconds: at this N that moves the ratio by ~1 %
+        assert ref["x_floor"] == pytest.approx(ref["seconds"] / results["floor_regex_seconds"], rel=0.05)
     # news text has more words than numbers
     assert references["every_word"]["matches"] > references["every_number"]["matches"]
 

@@ -12,34 +12,12 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration.assets.extract import EXTRACT_KEYS
 from orchestration.assets.publish import PUBLISHED_WAREHOUSE
 from orchestration.dbt_manifest import DBT_PROJECT, ensure_manifest
 from orchestration.resources import SitrepSettings
 from orchestration.runs import POOL, run_key
 
 ensure_manifest()
-
-# dbt runs two nodes at once: a +1 % run's ~60 small nodes overlap (its build ~2 s quicker). In a
-# build over many documents two heavy tests at once can run out of dbt's DuckDB memory (2M
-# articles: fct_casualties' relationships test beside assert_casualty_links_within_document,
-# "Out of Memory Error ... 2.3 GiB/2.3 GiB used", in one of two full builds); there, one node at a
-# time, each DuckDB query using every core.
-LARGE_RUN_DOCUMENTS = 200_000
-
-
-def dbt_threads(documents_extracted: int) -> int:
-    """dbt's threads for a build after a run that extracted `documents_extracted` documents."""
-    return 1 if documents_extracted >= LARGE_RUN_DOCUMENTS else 2
-
-
-def _documents_extracted(context: AssetExecutionContext) -> int:
-    """Documents the extract step of this run extracted (0 if it did not run in this run)."""
-    event = context.instance.get_latest_materialization_event(EXTRACT_KEYS["doc_profiles"])
-    if event is None or event.run_id != context.run.run_id or event.asset_materialization is None:
-        return 0
-    value = event.asset_materialization.metadata.get("documents_extracted")
-    return int(value.value) if value is not None else 0  # type: ignore[arg-type]
 
 
 class SitrepDbtTranslator(DagsterDbtTranslator):
@@ -67,11 +45,8 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, sitrep: Sitr
     # dir per warehouse also lets dbt's partial parsing work from run to run. Its file log at
     # info level, not debug: the debug lines (every SQL statement, ~5,000 lines a build) cost
     # ~0.4 s a run; the compiled SQL stays in dbt_target/run.
-    threads = dbt_threads(_documents_extracted(context))
     yield from dbt.cli(
-        ["build", "--log-level-file", "info", "--threads", str(threads)],
-        context=context,
-        target_path=warehouse.build_dir / "dbt_target",
+        ["build", "--log-level-file", "info"], context=context, target_path=warehouse.build_dir / "dbt_target"
     ).stream()
     # The build file is final now: stage its publication while the checks read it (a spare's
     # sync or a copy, which the publish step otherwise starts only after the last check).

@@ -78,9 +78,7 @@ def test_make_ui_goes_through_sitrep_ui() -> None:
 SQL_CALLS = {"execute": 0, "executemany": 0, "sql": 0, "query": 0, "from_query": 0, "_scalars": 1}
 QUOTING = {"_ident", "_qualified"}  # orchestration.tables: quote any string as an identifier
 # Reviewed exceptions: (file, function, interpolated expression) -> why it is safe.
-_SCOPE_QUERY = (
-    "a check's scope query, built by tables.run_scope from quoted identifiers; its values are Scope.params"
-)
+_SCOPE_QUERY = "a check's scope query, built by tables.run_scope from quoted identifiers; its values are Scope.params"
 REVIEWED = {
     ("orchestration/tables.py", "_ensure_table", "dtype"): (
         "a DuckDB type name looked up in the fixed tables._DUCKDB_TYPES mapping (KeyError otherwise)"
@@ -90,11 +88,7 @@ REVIEWED = {
     ("expectations/sql.py", "validate_sql", "relation"): _SCOPE_QUERY + " (bound with the aggregates' ones)",
     ("orchestration/spare.py", "sync", "_CATALOG"): "a module constant built from literals only",
     ("orchestration/spare.py", "_apply", "_CHANGED_DOCUMENTS"): "a module constant built from literals only",
-    (
-        "orchestration/spare.py",
-        "_apply",
-        "_CHANGED_DOCUMENTS_IN_PASS",
-    ): "a module constant built from literals only",
+    ("orchestration/spare.py", "_apply", "_CHANGED_DOCUMENTS_IN_PASS"): "a module constant built from literals only",
     ("expectations/sql.py", "validate_sql", "aggregates"): (
         "count_if expressions compiled by _unexpected from quoted column names; the expectations' "
         "values (sets, bounds, regexes) are bound as ? parameters"
@@ -125,21 +119,14 @@ def _assignments(fn: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> list[
     return found
 
 
-def _unsafe_parts(
-    expr: ast.expr, fn: ast.FunctionDef | ast.AsyncFunctionDef, seen: frozenset[str]
-) -> list[str]:
+def _unsafe_parts(expr: ast.expr, fn: ast.FunctionDef | ast.AsyncFunctionDef, seen: frozenset[str]) -> list[str]:
     """Pieces of a SQL text expression that are neither literal nor a quoted identifier."""
     if isinstance(expr, ast.Constant):
         return []
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in QUOTING:
         return []
     if isinstance(expr, ast.JoinedStr):
-        return [
-            p
-            for v in expr.values
-            if isinstance(v, ast.FormattedValue)
-            for p in _unsafe_parts(v.value, fn, seen)
-        ]
+        return [p for v in expr.values if isinstance(v, ast.FormattedValue) for p in _unsafe_parts(v.value, fn, seen)]
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add | ast.Mod):
         return _unsafe_parts(expr.left, fn, seen) + _unsafe_parts(expr.right, fn, seen)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "join":
@@ -177,9 +164,7 @@ def _sql_findings() -> list[str]:
 
 def test_no_sql_is_built_from_values() -> None:
     findings = _sql_findings()
-    assert findings == [], "use ? parameters, or quote identifiers with tables._ident:\n" + "\n".join(
-        findings
-    )
+    assert findings == [], "use ? parameters, or quote identifiers with tables._ident:\n" + "\n".join(findings)
 
 
 def test_the_sql_scan_catches_pasted_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -215,23 +200,15 @@ def test_hostile_names_and_texts_are_stored_verbatim(tmp_path: Path) -> None:
     evil = "x'); DROP TABLE raw.documents; --"
     source = tmp_path / "in"
     source.mkdir()
-    (source / f"{evil}.txt").write_text(f'{ARTICLE}\n\n{evil} "quoted" ; DELETE FROM raw.quarantine;')
-    (source / "zz.jsonl").write_text(
-        json.dumps({"id": "a\"b'c; DROP TABLE raw.ingest_runs", "text": ARTICLE})
-    )
+    (source / f"{evil}.txt").write_text(f"{ARTICLE}\n\n{evil} \"quoted\" ; DELETE FROM raw.quarantine;")
+    (source / "zz.jsonl").write_text(json.dumps({"id": "a\"b'c; DROP TABLE raw.ingest_runs", "text": ARTICLE}))
     result = ingest.read_source(source)
     con = duckdb.connect()
     try:
         tables.ensure_schema(con)
         tables.write_ingest(
-            con,
-            run_id=evil,
-            source=str(source),
-            fmt="auto",
-            n_inputs=result.n_inputs,
-            documents=result.documents,
-            quarantine=result.quarantine,
-            duplicates=result.duplicates,
+            con, run_id=evil, source=str(source), fmt="auto", n_inputs=result.n_inputs,
+            documents=result.documents, quarantine=result.quarantine, duplicates=result.duplicates,
         )
         ids = sorted(r[0] for r in con.execute("SELECT doc_id FROM raw.documents").fetchall())
         assert ids == sorted([f"{evil}.txt", "a\"b'c; DROP TABLE raw.ingest_runs"])
@@ -271,27 +248,11 @@ def test_symlink_loops_and_links_out_never_leave_the_source(tmp_path: Path) -> N
 
 # (module or None for a builtin, function) that run or deserialize code.
 EXECUTING = {
-    (None, "eval"),
-    (None, "exec"),
-    (None, "compile"),
-    (None, "__import__"),
-    ("pickle", "load"),
-    ("pickle", "loads"),
-    ("cPickle", "loads"),
-    ("dill", "loads"),
-    ("dill", "load"),
-    ("marshal", "loads"),
-    ("marshal", "load"),
-    ("shelve", "open"),
-    ("joblib", "load"),
-    ("yaml", "load"),
-    ("yaml", "unsafe_load"),
-    ("yaml", "full_load"),
-    ("os", "system"),
-    ("os", "popen"),
-    ("pd", "read_pickle"),
-    ("pandas", "read_pickle"),
-    ("torch", "load"),
+    (None, "eval"), (None, "exec"), (None, "compile"), (None, "__import__"),
+    ("pickle", "load"), ("pickle", "loads"), ("cPickle", "loads"), ("dill", "loads"), ("dill", "load"),
+    ("marshal", "loads"), ("marshal", "load"), ("shelve", "open"), ("joblib", "load"),
+    ("yaml", "load"), ("yaml", "unsafe_load"), ("yaml", "full_load"), ("os", "system"), ("os", "popen"),
+    ("pd", "read_pickle"), ("pandas", "read_pickle"), ("torch", "load"),
 }
 
 
@@ -300,11 +261,7 @@ def _executing_calls(tree: ast.AST) -> list[tuple[int, str]]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import | ast.ImportFrom):
             mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
-            found += [
-                (node.lineno, f"import {m}")
-                for m in mods
-                if m.split(".")[0] in ("pickle", "marshal", "dill", "shelve")
-            ]
+            found += [(node.lineno, f"import {m}") for m in mods if m.split(".")[0] in ("pickle", "marshal", "dill", "shelve")]
         if not isinstance(node, ast.Call):
             continue
         func = node.func
@@ -317,9 +274,7 @@ def _executing_calls(tree: ast.AST) -> list[tuple[int, str]]:
         ):
             found.append((node.lineno, f"{func.value.id}.{func.attr}"))
         for kw in node.keywords:  # subprocess(..., shell=True), np.load(..., allow_pickle=True)
-            if kw.arg in ("shell", "allow_pickle") and not (
-                isinstance(kw.value, ast.Constant) and not kw.value.value
-            ):
+            if kw.arg in ("shell", "allow_pickle") and not (isinstance(kw.value, ast.Constant) and not kw.value.value):
                 found.append((node.lineno, f"{kw.arg}={ast.unparse(kw.value)}"))
     return found
 
@@ -340,13 +295,7 @@ def test_the_execution_scan_catches_them() -> None:
         "subprocess.run(cmd, shell=True); subprocess.run(cmd); os.system(c); re.compile(p)\n"
     )
     assert [w for _, w in _executing_calls(ast.parse(code))] == [
-        "import pickle",
-        "eval",
-        "exec",
-        "pickle.loads",
-        "yaml.load",
-        "shell=True",
-        "os.system",
+        "import pickle", "eval", "exec", "pickle.loads", "yaml.load", "shell=True", "os.system"
     ]
 
 

@@ -4,7 +4,7 @@
 -- Rows of one document carry one processed_at, so a run's figures are looked for only among the
 -- run's incidents and figures (a scan of those, not of the whole marts): a link to anything else,
 -- missing or of another document, is returned.
-with casualty as (
+with casualty as not materialized (  -- read twice: scanned twice, not copied (int_casualties_linked)
     select * from {{ ref('fct_casualties') }} where {{ in_this_run('processed_at') }}
 ),
 

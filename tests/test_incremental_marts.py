@@ -34,7 +34,7 @@ NEW_ARTICLE = (
 
 
 # The intermediate tables are updated by document too (a view was recomputed whole by every query).
-INCREMENTAL_INTERMEDIATE = ["int_casualties_linked", "int_claims", "int_incidents"]
+INCREMENTAL_INTERMEDIATE = ["int_casualties_linked", "int_claims"]
 
 
 def _rows(warehouse: Path, mart: str, schema: str = "marts") -> dict[int, tuple]:

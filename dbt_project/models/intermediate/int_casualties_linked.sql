@@ -4,8 +4,9 @@
   Casualty figures joined to the figure they are part of (if any), to the top-level figure
   at the root of that chain, and to their incident.
 
-  The texts (evidence, quantity_text) stay in staging; fct_casualties takes them from there.
-  Written here too they doubled the bytes a run writes (5 million figures at 1M articles).
+  Without the texts (evidence, quantity_text): int_claims, which reads it, needs none, and
+  fct_casualties reads them with the rest of each figure from staging. Written here too they
+  doubled the bytes a run writes (5 million figures at 1M articles).
 
   A "part" is a figure inside another one: in "87 civilians including 34 children" the
   children row has parent_casualty_id = the civilians row. Parts must never be added to

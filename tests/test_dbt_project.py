@@ -555,6 +555,22 @@ def test_children_part_points_at_civilians_total(built):
     assert n_top == 6
 
 
+def test_linked_figures_carry_their_parent_and_root(built):
+    """int_casualties_linked: a part has its parent's outcome, group and count and the root of its
+    chain; a top-level figure has no parent columns and is its own root."""
+    con, _, _ = built
+    rows = con.execute(
+        "select casualty_id, is_part, has_parent_row, parent_outcome, parent_victim_group, "
+        "parent_count_best, root_casualty_id, part_depth from intermediate.int_casualties_linked "
+        "where doc_id = ? and victim_group in ('civilians', 'children') order by casualty_id",
+        [D1],
+    ).fetchall()
+    children = [r for r in rows if r[1]]
+    assert [r[1:] for r in children] == [(True, True, "killed", "civilians", 87, "cas-maarat-civ", 1)]
+    top = [r for r in rows if r[0] == "cas-maarat-civ"]
+    assert top == [("cas-maarat-civ", False, False, None, None, None, "cas-maarat-civ", 0)]
+
+
 def test_killed_total_excludes_parts_and_does_not_add_sources(built):
     con, _, _ = built
     totals = dict(con.execute("select incident_id, killed_total from marts.fct_incidents").fetchall())

@@ -25,11 +25,17 @@ incidents as (
     select * from {{ ref('stg_events') }}{{ only_this_run() }}
 ),
 
--- a part and its parent row; the walk starts from these only (most figures are not parts)
+-- a part and its parent row; the walk starts from these only (most figures are not parts), and
+-- the parent's columns come from here too: joining every figure to the whole run's figures for
+-- them held a hash table of all of them (2M articles: 24.9 s and 4.6 GB spilled, against 15.8 s
+-- and 2.2 GB)
 links as (
     select
         part.casualty_id,
-        part.parent_casualty_id
+        part.parent_casualty_id,
+        parent.outcome                          as parent_outcome,
+        parent.victim_group                     as parent_victim_group,
+        parent.count_best                       as parent_count_best
     from casualties as part
     inner join casualties as parent
         on parent.casualty_id = part.parent_casualty_id
@@ -86,9 +92,9 @@ linked as (
 
         casualties.parent_casualty_id is not null           as is_part,
         parent.casualty_id is not null                      as has_parent_row,
-        parent.outcome                                      as parent_outcome,
-        parent.victim_group                                 as parent_victim_group,
-        parent.count_best                                   as parent_count_best,
+        parent.parent_outcome,
+        parent.parent_victim_group,
+        parent.parent_count_best,
         -- a figure that is no part is its own root
         coalesce(roots.root_casualty_id, casualties.casualty_id)
                                                             as root_casualty_id,
@@ -103,8 +109,8 @@ linked as (
         coalesce(casualties.count_best, casualties.count_low, casualties.count_high)
                                                             as count_for_totals
     from casualties
-    left join casualties as parent
-        on parent.casualty_id = casualties.parent_casualty_id
+    left join links as parent
+        on parent.casualty_id = casualties.casualty_id
     left join roots
         on roots.casualty_id = casualties.casualty_id
     left join incidents

@@ -24,29 +24,9 @@ claim_totals as (
     group by incident_id
 )
 
+-- staging's columns, then the total: the contract's columns (_marts.yml), as in fct_casualties
 select
-    events.incident_id,
-    events.doc_id,
-    events.event_date,
-    events.date_precision,
-    events.event_type,
-    events.sub_event_type,
-    events.method,
-    events.actor1,
-    events.actor2,
-    events.location_name,
-    events.admin1,
-    events.latitude,
-    events.longitude,
-    events.geo_precision,
-    events.claim_source,
-    events.is_background,
-    events.evidence,
-    events.char_start,
-    events.char_end,
-    events.sentence_idx,
-    events.extractor_version,
-    events.processed_at,
+    events.*,
     cast(coalesce(claim_totals.killed_total, 0) as bigint) as killed_total
 from events
 left join claim_totals

@@ -48,3 +48,28 @@ def test_a_documents_rows_do_not_depend_on_its_batch() -> None:
 
 # Columns that carry a document id (doc_id, or ids built from it).
 _ID_COLUMNS = {"doc_id", "event_id", "casualty_id", "parent_casualty_id", "change_id", "principal_event_id"}
+
+
+def test_rows_keep_their_documents_whatever_order_the_ids_sort_in() -> None:
+    """Every row comes back with its own document's id, in its row ids too, and its span is its
+    evidence in that document. Ids here sort in the reverse of the order the documents come in:
+    rows are sorted and grouped by document throughout."""
+    base = read_source(SAMPLES).documents
+    documents = base.with_columns(doc_id=pl.format("{}-{}", 9_999 - pl.int_range(pl.len()), "doc_id"))
+    texts = dict(documents.select("doc_id", "text").iter_rows())
+    out = run_extraction(documents, workers=1)
+    assert out["doc_profiles"]["doc_id"].sort().to_list() == sorted(texts)
+    checked = 0
+    for table in ("events", "casualties", "territory"):
+        for row in out[table].iter_rows(named=True):
+            text = texts[row["doc_id"]]
+            span = text[row["char_start"] : row["char_end"]]
+            assert span in row["evidence"] and row["evidence"] in text, (table, row)
+            for column in _ID_COLUMNS - {"doc_id"}:
+                if row.get(column) is not None:
+                    assert row[column].startswith(row["doc_id"] + "#"), (table, column, row)
+            checked += 1
+    for row in out["doc_profiles"].iter_rows(named=True):
+        if row["principal_event_id"] is not None:
+            assert row["principal_event_id"].startswith(row["doc_id"] + "#")
+    assert checked > 200

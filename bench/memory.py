@@ -27,7 +27,8 @@ def _status_kb(pid: int | str, field: str) -> int:
     return 0
 
 
-def _children(pid: int) -> list[int]:
+def children(pid: int) -> list[int]:
+    """The live child processes of `pid`."""
     found: list[int] = []
     for task in (PROC / str(pid) / "task").glob("*/children"):
         try:
@@ -46,7 +47,7 @@ def tree_rss_kb(root: int) -> int:
             continue
         seen.add(pid)
         total += _status_kb(pid, "VmRSS")
-        todo += _children(pid)
+        todo += children(pid)
     return total
 
 

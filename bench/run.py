@@ -171,12 +171,17 @@ def stage_figures(
     outcome: dict[str, object], n_docs: int, mb: float, floor: float
 ) -> dict[str, dict[str, float]]:
     stages: dict[str, float] = outcome["stages"]  # type: ignore[assignment]
+    cpu: dict[str, float] = outcome["cpu_seconds"]  # type: ignore[assignment]
     return {
         name: {
             "seconds": seconds,
             "docs_per_s": _rate(n_docs, seconds),
             "mb_per_s": round(mb / seconds, 2) if seconds > 0 else 0.0,
             "x_floor": round(seconds / floor, 1) if floor > 0 else 0.0,
+            # cores kept busy, and CPU per document: what a docs/s target on this machine allows
+            "cpu_seconds": cpu[name],
+            "cores": round(cpu[name] / seconds, 2) if seconds > 0 else 0.0,
+            "cpu_ms_per_doc": round(1000 * cpu[name] / n_docs, 4) if n_docs else 0.0,
         }
         for name, seconds in stages.items()
     }
@@ -259,6 +264,7 @@ def run_benchmark(
             "n_runs": len(incremental_runs_out),
             "same_process": one_process,
             "stages": incremental["stages"],
+            "cpu_seconds": incremental["cpu_seconds"],
             "peak_rss_mb": incremental["peak_rss_mb"],
             "warehouse_mb": incremental["warehouse_mb"],
             "peak_rss_mb_by_stage": incremental["peak_rss_mb_by_stage"],
@@ -268,6 +274,7 @@ def run_benchmark(
                     for k in (
                         "end_to_end_seconds",
                         "stages",
+                        "cpu_seconds",
                         "peak_rss_mb",
                         "warehouse_mb",
                         "cpu_probe_seconds",
@@ -301,11 +308,12 @@ def summary(results: dict[str, object]) -> str:
     stages: dict[str, dict[str, float]] = results["stages"]  # type: ignore[assignment]
     lines = [
         f"corpus {results['corpus']}: {results['n_docs']} docs, {results['mb']} MB",
-        f"{'stage':<12}{'seconds':>10}{'docs/s':>11}{'MB/s':>9}{'x floor':>10}",
+        f"{'stage':<12}{'seconds':>10}{'docs/s':>11}{'MB/s':>9}{'x floor':>10}{'cores':>7}{'CPU ms/doc':>12}",
     ]
     for name, fig in stages.items():
         lines.append(
             f"{name:<12}{fig['seconds']:>10.2f}{fig['docs_per_s']:>11.1f}{fig['mb_per_s']:>9.2f}{fig['x_floor']:>10.1f}"
+            f"{fig['cores']:>7.2f}{fig['cpu_ms_per_doc']:>12.4f}"
         )
     lines += [
         f"end to end  {results['end_to_end_seconds']:>10.2f}s  ({results['end_to_end_docs_per_s']} docs/s)",

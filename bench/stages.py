@@ -10,7 +10,8 @@ pairs run in turn.
 It executes the same job of the same `Definitions` that `sitrep run` executes
 (`orchestration.pipeline.run_pipeline`), in process, with the same run config, but with an
 event listener of its own on the Dagster instance. Step times are the time between a step's STEP_START and its STEP_SUCCESS /
-STEP_FAILURE events. Steps are grouped into the benchmark's stages: ingest (`raw_tables`), extraction
+STEP_FAILURE events; a step's CPU seconds are those the process tree (the pipeline, its threads
+and its dbt process) used between the two (`bench.cpu`). Steps are grouped into the benchmark's stages: ingest (`raw_tables`), extraction
 (`extract_tables`), dbt (`dbt_models`: dbt build, i.e. models and dbt tests), checks (every
 other step: the Great Expectations suites and the ingest accounting check) and publish
 (`published_warehouse`). Dagster's and dbt's own output goes to `<warehouse dir>/.build/bench.log`.
@@ -31,6 +32,7 @@ from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance, EventLogEntry
 
+from bench.cpu import tree_cpu_seconds
 from bench.memory import PeakSampler
 
 STAGE_OF_STEP = {
@@ -57,8 +59,8 @@ def _run_config(source: Path, warehouse: Path, fmt: str) -> dict[str, object]:
 
 
 def run(source: Path, warehouse: Path, fmt: str, started: float | None = None) -> dict[str, object]:
-    """Run the sitrep job once; return per-stage seconds, success, published and peak RSS (of the
-    pipeline process and its dbt subprocess together, overall and per stage).
+    """Run the sitrep job once; return per-stage seconds and CPU seconds, success, published and
+    peak RSS (of the pipeline process and its dbt subprocess together, overall and per stage).
 
     `end_to_end_seconds` counts from `started` (a `time.time()`; default: now).
     """
@@ -78,7 +80,9 @@ def run(source: Path, warehouse: Path, fmt: str, started: float | None = None) -
     run_id = str(uuid.uuid4())
     instance = DagsterInstance.ephemeral()
     seconds: dict[str, float] = defaultdict(float)
+    cpu: dict[str, float] = defaultdict(float)
     step_started: dict[str, float] = {}
+    step_cpu_started: dict[str, float] = {}
     failed: list[str] = []
     published = False
     sampler = PeakSampler()
@@ -90,9 +94,11 @@ def run(source: Path, warehouse: Path, fmt: str, started: float | None = None) -
             return
         if event.event_type == DagsterEventType.STEP_START and event.step_key:
             step_started[event.step_key] = entry.timestamp
+            step_cpu_started[event.step_key] = tree_cpu_seconds()
             sampler.mark(stage_of(event.step_key))
         elif event.event_type in _STEP_END and event.step_key in step_started:
             seconds[stage_of(event.step_key)] += entry.timestamp - step_started.pop(event.step_key)
+            cpu[stage_of(event.step_key)] += tree_cpu_seconds() - step_cpu_started.pop(event.step_key)
             sampler.mark("other")
             if event.event_type == DagsterEventType.STEP_FAILURE:
                 failed.append(event.step_key)
@@ -122,6 +128,7 @@ def run(source: Path, warehouse: Path, fmt: str, started: float | None = None) -
         "published": published,
         "failed_steps": failed,
         "stages": {stage: round(seconds.get(stage, 0.0), 3) for stage in STAGES},
+        "cpu_seconds": {stage: round(cpu.get(stage, 0.0), 3) for stage in STAGES},
         "end_to_end_seconds": round(time.time() - started, 3),
         "warehouse_mb": round(files.published.stat().st_size / 2**20, 1) if files.published.exists() else 0.0,
         "peak_rss_mb": sampler.peak_mb(),

@@ -69,6 +69,11 @@ def test_results_have_every_figure(bench_run: tuple[dict, Path]) -> None:
     for stage in STAGES:
         figures = results["stages"][stage]
         assert figures["seconds"] > 0 and figures["docs_per_s"] > 0, stage
+        # every stage works (dbt in its own process, counted too); no stage keeps more cores busy
+        # than the machine has
+        assert figures["cpu_seconds"] > 0, stage
+        assert 0 < figures["cores"] <= (os.cpu_count() or 1) * 1.1, stage
+        assert figures["cpu_ms_per_doc"] == pytest.approx(1000 * figures["cpu_seconds"] / N, abs=1e-4)
     assert results["corpus"] and results["generated_at"]
     assert results["incremental"]["n_new_docs"] == 2
     # two +1 % runs, the headline one of them (the lower middle of an even count)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from bench.memory import PROC, children
+from bench.proctree import PROC, tree
 
 _TICK = os.sysconf("SC_CLK_TCK")
 
@@ -28,13 +28,6 @@ def tree_cpu_seconds() -> float:
     """CPU seconds used so far by this process, its descendants alive now, and the descendants
     that ended and were waited for (a child's CPU moves into its parent's count when it ends)."""
     own = os.times()
-    total = own.user + own.system + own.children_user + own.children_system
-    todo = children(os.getpid())
-    seen: set[int] = set()
-    while todo:
-        pid = todo.pop()
-        if pid not in seen:
-            seen.add(pid)
-            total += _stat_seconds(pid)
-            todo += children(pid)
-    return total
+    me = os.getpid()
+    descendants = sum(_stat_seconds(pid) for pid in tree(me) if pid != me)
+    return own.user + own.system + own.children_user + own.children_system + descendants

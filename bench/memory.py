@@ -12,9 +12,8 @@ from __future__ import annotations
 import os
 import threading
 from collections import defaultdict
-from pathlib import Path
 
-PROC = Path("/proc")
+from bench.proctree import PROC, tree
 
 
 def _status_kb(pid: int | str, field: str) -> int:
@@ -27,28 +26,9 @@ def _status_kb(pid: int | str, field: str) -> int:
     return 0
 
 
-def children(pid: int) -> list[int]:
-    """The live child processes of `pid`."""
-    found: list[int] = []
-    for task in (PROC / str(pid) / "task").glob("*/children"):
-        try:
-            found += [int(c) for c in task.read_text().split()]
-        except OSError:
-            continue
-    return found
-
-
 def tree_rss_kb(root: int) -> int:
     """RSS of `root` and all its live descendants, in KiB."""
-    total, todo, seen = 0, [root], set()
-    while todo:
-        pid = todo.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
-        total += _status_kb(pid, "VmRSS")
-        todo += children(pid)
-    return total
+    return sum(_status_kb(pid, "VmRSS") for pid in tree(root))
 
 
 class PeakSampler:

@@ -82,6 +82,16 @@ def test_results_have_every_figure(bench_run: tuple[dict, Path]) -> None:
     assert results["incremental_1pct_seconds"] == min(runs)
     assert [r["end_to_end_seconds"] for r in results["incremental"]["runs"]] == runs
     assert results["cpu_probe_seconds"] > 0
+    # a run's CPU from end to end holds its stages' (dbt's process included) and what lies between
+    stage_cpu = sum(results["stages"][s]["cpu_seconds"] for s in (*STAGES, "publish"))
+    assert results["end_to_end_cpu_seconds"] >= stage_cpu - 0.01
+    run_cpu = [r["end_to_end_cpu_seconds"] for r in results["incremental"]["runs"]]
+    for r in results["incremental"]["runs"]:
+        assert r["end_to_end_cpu_seconds"] >= sum(r["cpu_seconds"].values()) - 0.01 > 0
+    assert results["incremental_1pct_cpu_seconds"] == min(run_cpu)
+    assert results["incremental_1pct_cpu_share"] == pytest.approx(
+        min(run_cpu) / results["end_to_end_cpu_seconds"], abs=1e-4
+    )
     by_stage = results["peak_rss_mb_by_stage"]
     assert set(STAGES) <= set(by_stage) and max(by_stage.values()) <= results["peak_rss_mb"]
     references = results["reference_passes"]

@@ -171,7 +171,8 @@ def _as_if_only_processed_in_this_run(con: duckdb.DuckDBPyConnection, doc_id: st
         con.execute(f"UPDATE {schema}.{table} SET processed_at = TIMESTAMP '2000-01-01'")
         if schema == "extract":
             con.execute(
-                f"UPDATE {schema}.{table} SET processed_at = TIMESTAMP '2002-01-01' WHERE doc_id = ?", [doc_id]
+                f"UPDATE {schema}.{table} SET processed_at = TIMESTAMP '2002-01-01' WHERE doc_id = ?",
+                [doc_id],
             )
     con.execute("UPDATE raw.ingest_runs SET ingested_at = TIMESTAMP '2001-01-01'")
     # as the pipeline logs it when it extracts a document again (its old mart rows must go)
@@ -231,11 +232,37 @@ def test_document_tests_look_at_the_documents_of_the_run(samples_run: CliRun, tm
             "SELECT doc_id FROM raw.documents ORDER BY doc_id LIMIT 2"
         ).fetchall()
         _as_if_only_processed_in_this_run(con, this_run)
-        con.execute("UPDATE raw.documents SET content_sha256 = NULL WHERE doc_id IN (?, ?)", [this_run, earlier])
+        con.execute(
+            "UPDATE raw.documents SET content_sha256 = NULL WHERE doc_id IN (?, ?)", [this_run, earlier]
+        )
     finally:
         con.close()
 
     assert _failed_tests(build, tmp_path) == {"not_null_documents_content_sha256": 1}
+
+
+def test_summary_test_looks_at_the_documents_of_the_run(samples_run: CliRun, tmp_path: Path) -> None:
+    """doc_summary's one-row-per-document test looks at the documents ingested or summarised in the
+    run: a document ingested in it without a summary row fails it; one ingested earlier, with the
+    same fault, is not tested again (the whole-table test found both)."""
+    assert samples_run.exit_code == 0, samples_run.output
+    build = copy_published(samples_run.warehouse, tmp_path / "wh")
+    con = duckdb.connect(str(build))
+    try:
+        (this_run,), (ingested_now,), (earlier,) = con.execute(
+            "SELECT doc_id FROM raw.documents ORDER BY doc_id LIMIT 3"
+        ).fetchall()
+        _as_if_only_processed_in_this_run(con, this_run)
+        # the run's ingest stamped its documents with its own time (raw.ingest_runs: 2001)
+        con.execute("UPDATE raw.documents SET ingested_at = TIMESTAMP '2000-01-01'")
+        con.execute(
+            "UPDATE raw.documents SET ingested_at = TIMESTAMP '2001-01-01' WHERE doc_id = ?", [ingested_now]
+        )
+        con.execute("DELETE FROM marts.doc_summary WHERE doc_id IN (?, ?)", [ingested_now, earlier])
+    finally:
+        con.close()
+
+    assert _failed_tests(build, tmp_path) == {"assert_doc_summary_one_row_per_document": 1}
 
 
 def _dbt_build(build: Path, tmp_path: Path) -> subprocess.CompletedProcess:

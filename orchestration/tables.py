@@ -531,13 +531,19 @@ def run_scope(con: duckdb.DuckDBPyConnection, schema: str, table: str, run_id: s
         return Scope(f"SELECT * FROM {target}", (), "all rows")
     if schema in ("extract", "marts"):  # marts: the facts of the documents this run extracted
         run_docs = "doc_id IN (SELECT doc_id FROM extract.processed WHERE run_id = ?)"
-        if "processed_at" in dict(_columns_in_db(con, schema, table)):
-            # Every row carries its document's processed_at and rows are appended: a literal lower
-            # bound lets DuckDB skip the row groups of older documents by their min/max, which a
-            # doc_id filter alone reads whole.
+        columns = dict(_columns_in_db(con, schema, table))
+        # Rows are appended, so a literal lower bound on a stamp lets DuckDB skip the row groups of
+        # older documents by their min/max, which a doc_id filter alone reads whole (each scope is
+        # read several times: counted, checked in SQL, sampled for GX).
+        if "processed_at" in columns:  # every row carries its document's processed_at
             (since,) = _scalars(con, "SELECT min(processed_at) FROM extract.processed WHERE run_id = ?", [run_id])
             if since is not None:
                 sql = f"SELECT * FROM {target} WHERE processed_at >= ? AND " + run_docs
+                return Scope(sql, (since, run_id), "rows written by this run")
+        elif "ingested_at" in columns:  # marts.documents: the run's documents, new or extracted again
+            (since,) = _scalars(con, f"SELECT min(ingested_at) FROM {target} WHERE " + run_docs, [run_id])
+            if since is not None:
+                sql = f"SELECT * FROM {target} WHERE ingested_at >= ? AND " + run_docs
                 return Scope(sql, (since, run_id), "rows written by this run")
         return Scope(f"SELECT * FROM {target} WHERE " + run_docs, (run_id,), "rows written by this run")
     stamp_col = "ingested_at" if table == "documents" else "seen_at"

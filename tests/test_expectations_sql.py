@@ -90,3 +90,31 @@ def test_a_large_scope_checks_every_row_in_sql(monkeypatch, gx_max_rows):
         assert pl.concat(sample.frames(con, 100)).equals(pl.concat(sample.frames(con, 100)))
     else:
         assert how["engine"] == "great_expectations"
+
+
+def test_the_documents_of_a_run_are_read_from_their_first_ingest_on():
+    """marts.documents (no processed_at) is scoped by ingested_at from the run's earliest document
+    on, so older row groups are skipped; a document of the run ingested long before (extracted
+    again) is still in the scope."""
+    from orchestration import tables
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA extract; CREATE SCHEMA marts")
+    con.execute(
+        "CREATE TABLE marts.documents AS SELECT 'd' || i AS doc_id, "
+        "TIMESTAMP '2020-01-01' + to_days(i::INTEGER) AS ingested_at FROM range(100) t(i)"
+    )
+    run_docs = ["d95", "d96", "d97", "d3"]  # d3: ingested long before, extracted again in this run
+    con.execute(
+        "CREATE TABLE extract.processed AS SELECT doc_id, CASE WHEN doc_id IN ? THEN 'run-2' ELSE 'run-1' "
+        "END AS run_id FROM marts.documents",
+        [run_docs],
+    )
+    scope = tables.run_scope(con, "marts", "documents", "run-2", limit_full=10)
+    assert "ingested_at >= ?" in scope.sql
+    assert (
+        scope.params[0]
+        == con.execute("SELECT ingested_at FROM marts.documents WHERE doc_id = 'd3'").fetchone()[0]
+    )
+    rows = con.execute(scope.sql, list(scope.params)).fetchall()
+    assert sorted(r[0] for r in rows) == sorted(run_docs)

@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.memory import PeakSampler, tree_rss_kb  # noqa: E402
+from bench.memory import PeakSampler  # noqa: E402
 
 HOLD_MB = 300
 # A child that touches HOLD_MB of memory, says so, then waits for stdin to close.
@@ -34,13 +34,28 @@ def _holder() -> subprocess.Popen[str]:
 
 
 def test_tree_rss_adds_a_live_child() -> None:
-    alone = tree_rss_kb(os.getpid())
-    proc = _holder()
-    try:
-        with_child = tree_rss_kb(os.getpid())
-    finally:
-        proc.communicate("")
-    assert with_child - alone >= HOLD_MB * 1024 * 0.9
+    # Read from a fresh interpreter: a pytest worker's own RSS moved by 100 MB and more between
+    # two reads (its allocators returning what earlier tests used), which hid the child's 300 MB.
+    code = (
+        "import os, subprocess, sys\n"
+        "from bench.memory import tree_rss_kb\n"
+        "alone = tree_rss_kb(os.getpid())\n"
+        f"proc = subprocess.Popen([sys.executable, '-c', {HOLDER.format(n=HOLD_MB)!r}], "
+        "stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)\n"
+        "assert proc.stdout.readline().strip() == 'ready'\n"
+        "with_child = tree_rss_kb(os.getpid())\n"
+        "proc.communicate('')\n"
+        "print(with_child - alone)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert int(out.stdout.split()[-1]) >= HOLD_MB * 1024 * 0.9
 
 
 def test_sampler_labels_the_peak_and_does_not_inherit_it() -> None:

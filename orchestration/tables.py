@@ -534,16 +534,19 @@ def run_scope(con: duckdb.DuckDBPyConnection, schema: str, table: str, run_id: s
         columns = dict(_columns_in_db(con, schema, table))
         # Rows are appended, so a literal lower bound on a stamp lets DuckDB skip the row groups of
         # older documents by their min/max, which a doc_id filter alone reads whole (each scope is
-        # read several times: counted, checked in SQL, sampled for GX).
-        if "processed_at" in columns:  # every row carries its document's processed_at
-            (since,) = _scalars(con, "SELECT min(processed_at) FROM extract.processed WHERE run_id = ?", [run_id])
+        # read several times: counted, checked in SQL, sampled for GX). The bound is the earliest
+        # stamp of the run's documents: every row carries its document's processed_at; documents
+        # (marts.documents) carry ingested_at, older for those extracted again.
+        if "processed_at" in columns:
+            stamp = "processed_at"
+            bound = "SELECT min(processed_at) FROM extract.processed WHERE run_id = ?"
+        else:
+            stamp = "ingested_at"
+            bound = f"SELECT min(ingested_at) FROM {target} WHERE " + run_docs
+        if stamp in columns:
+            (since,) = _scalars(con, bound, [run_id])
             if since is not None:
-                sql = f"SELECT * FROM {target} WHERE processed_at >= ? AND " + run_docs
-                return Scope(sql, (since, run_id), "rows written by this run")
-        elif "ingested_at" in columns:  # marts.documents: the run's documents, new or extracted again
-            (since,) = _scalars(con, f"SELECT min(ingested_at) FROM {target} WHERE " + run_docs, [run_id])
-            if since is not None:
-                sql = f"SELECT * FROM {target} WHERE ingested_at >= ? AND " + run_docs
+                sql = f"SELECT * FROM {target} WHERE {stamp} >= ? AND " + run_docs
                 return Scope(sql, (since, run_id), "rows written by this run")
         return Scope(f"SELECT * FROM {target} WHERE " + run_docs, (run_id,), "rows written by this run")
     stamp_col = "ingested_at" if table == "documents" else "seen_at"

@@ -22,7 +22,7 @@ _SHOWN_METADATA = {
     "raw/documents": ("inputs", "ingested", "new", "changed", "files_skipped"),
     "raw/quarantine": ("quarantined",),
     "raw/duplicates": ("duplicates",),
-    "published_warehouse": ("path", "staged_from", "staged_during_checks"),
+    "published_warehouse": ("path", "staged_from", "staged_during_checks", "staged_seconds"),
 }
 
 

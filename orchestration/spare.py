@@ -7,14 +7,22 @@ spare and brings it up to date here, so a run writes about what changed in it.
 What changed is found by comparing the two files, not from a log kept by the writers:
 
 * the documents whose `raw.documents` row (text aside: `content_sha256` stands for it) or
-  `extract.processed` row differ between the two files, in either direction (by a 64-bit hash
-  of each row, in passes of at most `DOCS_PER_PASS` documents: the comparison's memory stays
-  bounded as the history grows). Every other document-keyed row follows from those two:
+  `extract.processed` row differ between the two files, in either direction. Every other
+  document-keyed row follows from those two:
   extract rows are written and deleted together with the processed row, and the dbt models
   keyed by document rebuild exactly the documents processed in a run
   (macros/incremental_marts.sql);
 * tables not keyed by document (seeds, dimensions, quarantine, run accounting) are small and
   copied whole.
+
+The changed documents are found from the stamps first: the documents whose row in either table
+is stamped (`ingested_at`, `processed_at`) later than anything in the spare. That they are all
+is checked, not assumed: every other row, on both sides, must be the same multiset (count and
+sum of 64-bit row hashes), which reads each row once and joins nothing. A row rewritten without
+a new stamp (ingest keeps a document's first `ingested_at` when only its title or file changed)
+or deleted fails that check, and the documents are then found by joining every row's hash by
+doc_id, in passes of at most `DOCS_PER_PASS` documents (the join's memory stays bounded as the
+history grows).
 
 That holds between any two states the pipeline left, however many runs apart, as long as both
 were built by the same models and extractor. So the sync refuses (and publish copies the file,
@@ -41,7 +49,6 @@ MAX_CHANGED_SHARE = 0.25
 # Tables whose rows belong to one document (doc_id) and follow the documents' changes. The other
 # raw tables have a doc_id column too but are keyed by input (source_ref): copied whole.
 _RAW_BY_DOCUMENT = {"documents"}
-_BOOKKEEPING = (("raw", "documents"), ("extract", "processed"))
 
 
 class SyncRefusedError(RuntimeError):
@@ -54,6 +61,7 @@ class SyncResult:
     documents: int
     tables_by_document: int
     tables_whole: int
+    found_by: str  # "stamps", or "every row" when the stamps' check failed
 
 
 # What must be equal in both files for a sync by document (one row per kind, `?` the file).
@@ -79,6 +87,33 @@ _CATALOG = (
 )
 
 
+# The two tables every document-keyed row follows: (columns compared, table, stamp). The text is
+# left out: content_sha256 stands for it.
+_BOOKKEEPING_ROWS = (
+    ("* EXCLUDE (text)", "raw.documents", "ingested_at"),
+    ("*", "extract.processed", "processed_at"),
+)
+# The latest stamp of each table in the spare.
+_SPARE_LATEST = "SELECT " + ", ".join(
+    f"(SELECT max({stamp}) FROM spare.{table})" for _, table, stamp in _BOOKKEEPING_ROWS
+)
+# The documents with a row stamped later than anything in the spare (parameters: the spare's
+# latest ingested_at and processed_at); a row without a stamp counts as later.
+_STAMPED_LATER = " UNION ".join(
+    f"SELECT doc_id FROM build.{table} WHERE ({stamp} <= ?) IS NOT TRUE"
+    for _, table, stamp in _BOOKKEEPING_ROWS
+)
+# Count and sum of the row hashes of every other row, per side and table (parameters: the two
+# latest stamps, twice). An anti join keeps rows without a doc_id, which `NOT IN` would drop.
+_UNSTAMPED_SUMS = " UNION ALL ".join(
+    f"SELECT '{side}.{table}' AS part, count(*) AS n, sum(hash(r)::HUGEINT) AS h FROM ("
+    f"SELECT {cols} FROM {side}.{table} t ANTI JOIN changed_docs c ON t.doc_id = c.doc_id "
+    f"WHERE t.{stamp} <= ?) r"
+    for side in ("spare", "build")
+    for cols, table, stamp in _BOOKKEEPING_ROWS
+)
+
+
 # The documents whose raw row (text aside) or processed row differ, in either direction: each
 # side's doc_id and a 64-bit hash of its whole row (a subquery's alias is its row as a struct),
 # joined by doc_id. Joining the rows themselves ran out of the 1 GB at 2M articles, and every
@@ -91,7 +126,7 @@ def _changed_documents(where: str) -> str:
         f"FROM (SELECT doc_id, hash(r) AS h FROM (SELECT {cols} FROM spare.{table}{where}) r) s "
         f"FULL JOIN (SELECT doc_id, hash(r) AS h FROM (SELECT {cols} FROM build.{table}{where}) r) b "
         "ON s.doc_id = b.doc_id WHERE s.h IS DISTINCT FROM b.h"
-        for cols, table in (("* EXCLUDE (text)", "raw.documents"), ("*", "extract.processed"))
+        for cols, table, _ in _BOOKKEEPING_ROWS
     )
 
 
@@ -124,7 +159,7 @@ def sync(spare: Path, build: Path) -> SyncResult:
         con.execute("ATTACH ? AS build (READ_ONLY)", [str(build)])
         if con.execute(_CATALOG, ["spare"] * 6).fetchall() != con.execute(_CATALOG, ["build"] * 6).fetchall():
             raise SyncRefusedError("the build file's tables, columns, views or fingerprints changed")
-        for schema, table in _BOOKKEEPING:
+        for schema, table in (qualified.split(".") for _, qualified, _ in _BOOKKEEPING_ROWS):
             if not _count(
                 con,
                 "SELECT count(*) FROM duckdb_tables() "
@@ -147,14 +182,11 @@ def _apply(con: duckdb.DuckDBPyConnection) -> SyncResult:
             1, -(-max(documents, _count(con, "SELECT count(*) FROM spare.raw.documents")) // DOCS_PER_PASS)
         )
         con.execute("CREATE TEMP TABLE changed_docs (doc_id VARCHAR)")
-        if passes == 1:  # hashing doc_id to pick a pass costs ~0.6 s at 1M
-            con.execute(f"INSERT INTO changed_docs SELECT DISTINCT doc_id FROM ({_CHANGED_DOCUMENTS})")
-        else:
-            for k in range(passes):  # a document is in the same pass on both sides
-                con.execute(
-                    f"INSERT INTO changed_docs SELECT DISTINCT doc_id FROM ({_CHANGED_DOCUMENTS_IN_PASS})",
-                    [passes, k] * 4,
-                )
+        found_by = "stamps"
+        if not _changed_by_stamps(con):
+            found_by = "every row"
+            con.execute("DELETE FROM changed_docs")
+            _changed_by_rows(con, passes)
         changed = _count(con, "SELECT count(*) FROM changed_docs")
         if changed > MAX_CHANGED_SHARE * max(documents, 1):
             raise SyncRefusedError(f"{changed} of {documents} documents changed: copying is cheaper")
@@ -189,7 +221,31 @@ def _apply(con: duckdb.DuckDBPyConnection) -> SyncResult:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return SyncResult(changed, documents, by_document, len(relations) - by_document)
+    return SyncResult(changed, documents, by_document, len(relations) - by_document, found_by)
+
+
+def _changed_by_stamps(con: duckdb.DuckDBPyConnection) -> bool:
+    """Fill `changed_docs` with the documents stamped later than the spare's latest stamps; whether
+    every other row is the same on both sides (else they are not all the changed documents)."""
+    latest = con.execute(_SPARE_LATEST).fetchall()[0]
+    if None in latest:  # an empty spare: nothing to compare from
+        return False
+    stamps = list(latest)
+    con.execute(f"INSERT INTO changed_docs SELECT doc_id FROM ({_STAMPED_LATER})", stamps)
+    sums = {part: (n, h) for part, n, h in con.execute(_UNSTAMPED_SUMS, stamps * 2).fetchall()}
+    return all(sums[f"spare.{table}"] == sums[f"build.{table}"] for _, table, _ in _BOOKKEEPING_ROWS)
+
+
+def _changed_by_rows(con: duckdb.DuckDBPyConnection, passes: int) -> None:
+    """Fill `changed_docs` with the documents whose rows differ, joining every row's hash."""
+    if passes == 1:  # hashing doc_id to pick a pass costs ~0.6 s at 1M
+        con.execute(f"INSERT INTO changed_docs SELECT DISTINCT doc_id FROM ({_CHANGED_DOCUMENTS})")
+        return
+    for k in range(passes):  # a document is in the same pass on both sides
+        con.execute(
+            f"INSERT INTO changed_docs SELECT DISTINCT doc_id FROM ({_CHANGED_DOCUMENTS_IN_PASS})",
+            [passes, k] * 4,
+        )
 
 
 def _copy_documents(con: duckdb.DuckDBPyConnection, schema: str, table: str, since: object | None) -> None:

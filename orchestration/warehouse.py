@@ -63,11 +63,12 @@ _early: dict[Path, Future[_Staged]] = {}
 @dataclass(frozen=True)
 class Published:
     """How `publish()` staged the new published file: "spare" (brought up to date) or "copy";
-    `early` when that was done by `stage_early()`, while the checks ran."""
+    `early` when that was done by `stage_early()`, while the checks ran; `seconds` it took."""
 
     method: str
     detail: str
     early: bool = False
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,7 @@ class Warehouse:
     def _stage(self) -> _Staged:
         """A durable file with the checkpointed build file's content, to be renamed over the published
         one; on a first publish also the next run's spare."""
+        started = time.perf_counter()
         state = self._build_state()
         next_spare = None
         if not self.published.exists():
@@ -247,7 +249,11 @@ class Warehouse:
             else:
                 if not Path(f"{self.spare}.wal").exists():
                     _fsync_file(self.spare)
-                    how = Published("spare", f"{result.changed_documents} changed documents")
+                    how = Published(
+                        "spare",
+                        f"{result.changed_documents} changed documents, found by {result.found_by}",
+                        seconds=time.perf_counter() - started,
+                    )
                     return _Staged(self.spare, how, state, next_spare)
                 reason = "the spare kept a write-ahead log"
         else:
@@ -257,7 +263,9 @@ class Warehouse:
         Path(f"{self.spare}.wal").unlink(missing_ok=True)
         tmp = self.published.with_name(f"{self.published.name}.tmp-{os.getpid()}")
         _copy_durably(self.build, tmp, atomic=False)
-        return _Staged(tmp, Published("copy", reason), state, next_spare)
+        return _Staged(
+            tmp, Published("copy", reason, seconds=time.perf_counter() - started), state, next_spare
+        )
 
     def _restore_build(self) -> str:
         # A stale WAL next to the build file would be replayed onto the restored copy.

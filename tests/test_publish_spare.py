@@ -108,8 +108,40 @@ def test_sync_brings_every_table_up_to_date(pair: tuple[Path, Path]) -> None:
     result = spare.sync(spare_file, build)
 
     assert result.changed_documents == 5  # d03, d07, new, d11, d12
+    # d12's row was rewritten with its old stamp and d11's deleted: the stamps do not tell them
+    assert result.found_by == "every row"
     assert _differences(spare_file, build) == {}
     assert not Path(f"{spare_file}.wal").exists()
+
+
+def test_sync_finds_the_documents_a_run_stamped_without_joining_every_row(pair: tuple[Path, Path]) -> None:
+    spare_file, build = pair
+    con = duckdb.connect(str(build))
+    _put(con, "d03", "text 3, corrected", events=5, run_id="r2")  # ingested and extracted again
+    _put(con, "new", "a new article", events=2, run_id="r2")
+    # extracted again, text unchanged: a later processed_at, the first ingested_at kept
+    con.execute(
+        "UPDATE extract.processed SET processed_at = now()::TIMESTAMP, run_id = 'r2' WHERE doc_id = 'd05'"
+    )
+    con.execute("UPDATE extract.events SET processed_at = now()::TIMESTAMP WHERE doc_id = 'd05'")
+    con.close()
+
+    result = spare.sync(spare_file, build)
+
+    assert (result.found_by, result.changed_documents) == ("stamps", 3)
+    assert _differences(spare_file, build) == {}
+
+
+def test_a_row_without_a_stamp_counts_as_changed(pair: tuple[Path, Path]) -> None:
+    spare_file, build = pair
+    with duckdb.connect(str(build)) as con:
+        _put(con, "new", "a new article", events=1, run_id="r2")
+        con.execute("UPDATE raw.documents SET ingested_at = NULL, title = 'retitled' WHERE doc_id = 'd09'")
+
+    result = spare.sync(spare_file, build)
+
+    assert (result.found_by, result.changed_documents) == ("stamps", 2)
+    assert _differences(spare_file, build) == {}
 
 
 def test_sync_refuses_when_the_catalog_changed(pair: tuple[Path, Path]) -> None:
@@ -153,12 +185,27 @@ def test_sync_refuses_rows_older_than_their_documents_processing(pair: tuple[Pat
         spare.sync(spare_file, build)
 
 
-def test_sync_compares_a_long_history_in_passes_that_fit_duckdbs_memory(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("unstamped", "found"),
+    [
+        # a row rewritten under its old stamp and a deleted document: every row's hash joined
+        (
+            [
+                "UPDATE raw.documents SET title = 'retitled' WHERE doc_id IN ('doc-7', 'doc-123456')",
+                "DELETE FROM raw.documents WHERE doc_id = 'doc-399999'",
+                "DELETE FROM extract.processed WHERE doc_id = 'doc-399999'",
+            ],
+            ("every row", 15),
+        ),
+        ([], ("stamps", 12)),  # only stamped changes: no join, so no passes either
+    ],
+)
+def test_sync_compares_a_long_history_in_what_fits_duckdbs_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unstamped: list[str], found: tuple[str, int]
 ) -> None:
     """Under a memory limit that comparing 400 000 documents at once runs out of (it did at 2M
     articles under the pipeline's 1 GB, and every publish copied the whole file), passes of
-    100 000 fit, and every pass finds its changed documents."""
+    100 000 fit, and every pass finds its changed documents; the stamps' check needs no pass."""
     n = 400_000
     build = tmp_path / "build.duckdb"
     with duckdb.connect(str(build)) as con:
@@ -180,15 +227,14 @@ def test_sync_compares_a_long_history_in_passes_that_fit_duckdbs_memory(
     with duckdb.connect(str(build)) as con:
         for i in range(12):
             _put(con, f"new-{i}", f"new article {i}", events=1, run_id="r2")
-        con.execute("UPDATE raw.documents SET title = 'retitled' WHERE doc_id IN ('doc-7', 'doc-123456')")
-        con.execute("DELETE FROM raw.documents WHERE doc_id = 'doc-399999'")
-        con.execute("DELETE FROM extract.processed WHERE doc_id = 'doc-399999'")
+        for sql in unstamped:
+            con.execute(sql)
     monkeypatch.setattr(spare, "DUCKDB_CONFIG", {**spare.DUCKDB_CONFIG, "memory_limit": "64MB"})
     monkeypatch.setattr(spare, "DOCS_PER_PASS", 100_000)
 
     result = spare.sync(spare_file, build)
 
-    assert result.changed_documents == 15
+    assert (result.found_by, result.changed_documents) == found
     assert _differences(spare_file, build) == {}
 
 
@@ -226,7 +272,8 @@ def test_publish_stages_the_spare_and_keeps_the_old_file_as_the_next_spare(tmp_w
     _write_documents(wh, "r2", {"d10": 3})
     spare_inode, published_inode = _inode(wh.spare), _inode(wh.published)
     how = wh.publish()
-    assert (how.method, how.detail) == ("spare", "1 changed documents")
+    assert (how.method, how.detail) == ("spare", "1 changed documents, found by stamps")
+    assert how.seconds > 0
     assert _inode(wh.published) == spare_inode  # the spare, brought up to date, is published
     assert _inode(wh.spare) == published_inode  # the replaced file is the next spare
     assert _differences(wh.published, wh.build) == {}
@@ -324,7 +371,7 @@ def test_staged_early_the_publish_only_renames(tmp_warehouse: Path) -> None:
     spare_inode = _inode(wh.spare)
     wh.stage_early()
     how = wh.publish()
-    assert (how.method, how.detail, how.early) == ("spare", "1 changed documents", True)
+    assert (how.method, how.detail, how.early) == ("spare", "1 changed documents, found by stamps", True)
     assert _inode(wh.published) == spare_inode
     assert _differences(wh.published, wh.build) == {}
     assert not list(wh.build_dir.glob("*.tmp-*")) and not list(tmp_warehouse.parent.glob("*.tmp-*"))

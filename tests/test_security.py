@@ -87,8 +87,16 @@ REVIEWED = {
     ("orchestration/tables.py", "frames", "self.sql"): _SCOPE_QUERY,
     ("expectations/sql.py", "validate_sql", "relation"): _SCOPE_QUERY + " (bound with the aggregates' ones)",
     ("orchestration/spare.py", "sync", "_CATALOG"): "a module constant built from literals only",
-    ("orchestration/spare.py", "_apply", "_CHANGED_DOCUMENTS"): "a module constant built from literals only",
-    ("orchestration/spare.py", "_apply", "_CHANGED_DOCUMENTS_IN_PASS"): "a module constant built from literals only",
+    **{
+        ("orchestration/spare.py", function, constant): "a module constant built from literals only"
+        for function, constant in (
+            ("_changed_by_stamps", "_SPARE_LATEST"),
+            ("_changed_by_stamps", "_STAMPED_LATER"),
+            ("_changed_by_stamps", "_UNSTAMPED_SUMS"),
+            ("_changed_by_rows", "_CHANGED_DOCUMENTS"),
+            ("_changed_by_rows", "_CHANGED_DOCUMENTS_IN_PASS"),
+        )
+    },
     ("expectations/sql.py", "validate_sql", "aggregates"): (
         "count_if expressions compiled by _unexpected from quoted column names; the expectations' "
         "values (sets, bounds, regexes) are bound as ? parameters"

@@ -45,6 +45,7 @@ def build_publish_asset(mart_keys: Sequence[AssetKey]) -> AssetsDefinition:
                 "staged_from": how.method,
                 "staged_detail": how.detail,
                 "staged_during_checks": how.early,
+                "staged_seconds": round(how.seconds, 2),
                 "data_docs": str(docs),
             }
         )

@@ -114,33 +114,39 @@ def test_sync_brings_every_table_up_to_date(pair: tuple[Path, Path]) -> None:
     assert not Path(f"{spare_file}.wal").exists()
 
 
-def test_sync_finds_the_documents_a_run_stamped_without_joining_every_row(pair: tuple[Path, Path]) -> None:
-    spare_file, build = pair
-    con = duckdb.connect(str(build))
-    _put(con, "d03", "text 3, corrected", events=5, run_id="r2")  # ingested and extracted again
-    _put(con, "new", "a new article", events=2, run_id="r2")
-    # extracted again, text unchanged: a later processed_at, the first ingested_at kept
-    con.execute(
-        "UPDATE extract.processed SET processed_at = now()::TIMESTAMP, run_id = 'r2' WHERE doc_id = 'd05'"
-    )
-    con.execute("UPDATE extract.events SET processed_at = now()::TIMESTAMP WHERE doc_id = 'd05'")
-    con.close()
-
-    result = spare.sync(spare_file, build)
-
-    assert (result.found_by, result.changed_documents) == ("stamps", 3)
-    assert _differences(spare_file, build) == {}
-
-
-def test_a_row_without_a_stamp_counts_as_changed(pair: tuple[Path, Path]) -> None:
+@pytest.mark.parametrize(
+    ("written", "statements", "changed"),
+    [
+        pytest.param(
+            ["d03", "new"],  # d03 ingested and extracted again, a new document
+            [  # d05 extracted again, text unchanged: a later processed_at, the first ingested_at kept
+                "UPDATE extract.processed SET processed_at = now()::TIMESTAMP, run_id = 'r2' WHERE doc_id = 'd05'",
+                "UPDATE extract.events SET processed_at = now()::TIMESTAMP WHERE doc_id = 'd05'",
+            ],
+            3,
+            id="ingested-or-extracted-again",
+        ),
+        pytest.param(
+            ["new"],
+            ["UPDATE raw.documents SET ingested_at = NULL, title = 'retitled' WHERE doc_id = 'd09'"],
+            2,
+            id="a-row-without-a-stamp-counts-as-changed",
+        ),
+    ],
+)
+def test_sync_finds_the_documents_a_run_stamped_without_joining_every_row(
+    pair: tuple[Path, Path], written: list[str], statements: list[str], changed: int
+) -> None:
     spare_file, build = pair
     with duckdb.connect(str(build)) as con:
-        _put(con, "new", "a new article", events=1, run_id="r2")
-        con.execute("UPDATE raw.documents SET ingested_at = NULL, title = 'retitled' WHERE doc_id = 'd09'")
+        for doc_id in written:
+            _put(con, doc_id, f"{doc_id}, written again", events=2, run_id="r2")
+        for sql in statements:
+            con.execute(sql)
 
     result = spare.sync(spare_file, build)
 
-    assert (result.found_by, result.changed_documents) == ("stamps", 2)
+    assert (result.found_by, result.changed_documents) == ("stamps", changed)
     assert _differences(spare_file, build) == {}
 
 

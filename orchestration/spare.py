@@ -178,15 +178,12 @@ def _apply(con: duckdb.DuckDBPyConnection) -> SyncResult:
     con.execute("BEGIN")
     try:
         documents = _count(con, "SELECT count(*) FROM build.raw.documents")
-        passes = max(
-            1, -(-max(documents, _count(con, "SELECT count(*) FROM spare.raw.documents")) // DOCS_PER_PASS)
-        )
         con.execute("CREATE TEMP TABLE changed_docs (doc_id VARCHAR)")
         found_by = "stamps"
         if not _changed_by_stamps(con):
             found_by = "every row"
             con.execute("DELETE FROM changed_docs")
-            _changed_by_rows(con, passes)
+            _changed_by_rows(con, documents)
         changed = _count(con, "SELECT count(*) FROM changed_docs")
         if changed > MAX_CHANGED_SHARE * max(documents, 1):
             raise SyncRefusedError(f"{changed} of {documents} documents changed: copying is cheaper")
@@ -236,8 +233,11 @@ def _changed_by_stamps(con: duckdb.DuckDBPyConnection) -> bool:
     return all(sums[f"spare.{table}"] == sums[f"build.{table}"] for _, table, _ in _BOOKKEEPING_ROWS)
 
 
-def _changed_by_rows(con: duckdb.DuckDBPyConnection, passes: int) -> None:
-    """Fill `changed_docs` with the documents whose rows differ, joining every row's hash."""
+def _changed_by_rows(con: duckdb.DuckDBPyConnection, documents: int) -> None:
+    """Fill `changed_docs` with the documents whose rows differ, joining every row's hash (`documents`:
+    the build file's count), in as few passes of at most `DOCS_PER_PASS` documents as fit."""
+    most = max(documents, _count(con, "SELECT count(*) FROM spare.raw.documents"))
+    passes = max(1, -(-most // DOCS_PER_PASS))
     if passes == 1:  # hashing doc_id to pick a pass costs ~0.6 s at 1M
         con.execute(f"INSERT INTO changed_docs SELECT DISTINCT doc_id FROM ({_CHANGED_DOCUMENTS})")
         return

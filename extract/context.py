@@ -181,14 +181,14 @@ _NOT_THIS_ATTACK = "|".join(f"(?:{p})" for p in (EARLIER_EVENT, _EQUIPMENT, _UNR
 
 
 def _methods_of(sentence: pl.Series) -> pl.Series:
-    return first_named(sentence.str.replace_all(_NOT_THIS_ATTACK, ""), METHODS)
+    return first_named(sentence, METHODS, strip=_NOT_THIS_ATTACK)
 
 
 def sentence_methods() -> pl.Expr:
     """The method named in a sentence, by precedence of `lexicon.METHODS`, else null.
 
-    The sentence is stripped once of what is not this incident's method (a whole-column step,
-    so the strip is not repeated for every method's test).
+    The sentence is stripped once of what is not this incident's method, where it names one at
+    all (so the strip is not repeated for every method's test, nor run on sentences naming none).
     """
     return pl.col("sentence").map_batches(_methods_of, return_dtype=pl.String)
 

@@ -61,18 +61,20 @@ def alternation(named: list[tuple[str, str]]) -> str:
     return "(?i)" + "|".join(f"(?:{pattern})" for _, pattern in named)
 
 
-def first_named(text: pl.Series, named: list[tuple[str, str]]) -> pl.Series:
+def first_named(text: pl.Series, named: list[tuple[str, str]], strip: str | None = None) -> pl.Series:
     """The name of the first `(name, pattern)` whose pattern (case-insensitive) occurs in each
-    text, else null.
+    text once the matches of `strip` are taken out of it, else null.
 
-    Only the texts that the patterns' alternation matches are read further, and each pattern
-    only where its gate passes and no earlier pattern matched: the case-insensitive patterns
-    have no literal prefilter of their own, so each would otherwise scan every text.
+    Only the texts that the patterns' alternation matches are read further (and stripped), and
+    each pattern only where its gate passes and no earlier pattern matched: the case-insensitive
+    patterns have no literal prefilter of their own, so each would otherwise scan every text.
+    Stripping only removes text, so a text the alternation misses has no name once stripped
+    either (but for words the strip would join: "air" and "strike" around a removed clause).
     """
-    rows = with_lower(
-        text.to_frame("text").with_row_index("_i").filter(pl.col("text").str.contains(alternation(named))),
-        "text",
-    )
+    rows = text.to_frame("text").with_row_index("_i").filter(pl.col("text").str.contains(alternation(named)))
+    if strip is not None:
+        rows = rows.with_columns(pl.col("text").str.replace_all(strip, ""))
+    rows = with_lower(rows, "text")
     found = []
     for name, pattern in named:
         may_match = gate(f"(?i){pattern}")

@@ -90,6 +90,20 @@ def test_first_named_is_the_first_pattern_that_matches(
     assert first_named(texts, named).to_list() == expected.to_list()
 
 
+def test_first_named_strips_only_the_texts_that_name_something(texts: pl.Series) -> None:
+    # the methods' strip (an earlier attack, spoils, a feared attack) as the pipeline uses it
+    strip = context._NOT_THIS_ATTACK
+    stripped = texts.str.replace_all(strip, "")
+    assert not stripped.equals(texts)  # the corpus has something to strip
+    expected = _plain_first(stripped, METHODS)
+    got = first_named(texts, METHODS, strip=strip)
+    assert got.to_list() == expected.to_list()
+    # a name the strip would spell by joining the words around what it removes is not one
+    joined = pl.Series(["an air after the clashes ended strike"])
+    assert _plain_first(joined.str.replace_all(r"after the clashes ended ", ""), METHODS)[0] is not None
+    assert first_named(joined, METHODS, strip=r"after the clashes ended ")[0] is None
+
+
 def test_actor_in_names_the_only_actor_of_a_text(texts: pl.Series) -> None:
     hits = [pl.col("text").str.contains(f"(?i){pattern}") for _, pattern in ACTORS]
     only = pl.when(hits[0]).then(pl.lit(ACTORS[0][0]))

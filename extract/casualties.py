@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from extract.casefold import contains, lowered
 from extract.gates import alternation, scattered
 from extract.groups import cum_sum_in, forward_fill_in, group_id, rank_in, shift_in
 from extract.lexicon import ACTORS, VICTIM_NOUNS
@@ -143,15 +144,17 @@ def _sole_actor(text: pl.Series) -> pl.Series:
 def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     """One row per casualty figure: keys, span in the sentence, quantity, outcome, group, part marker."""
     keys = ["doc_id", "sentence_idx"]
-    # Years and dd-mm-yyyy dates are not figures; masked with same-length text so offsets hold.
+    # Years and dd-mm-yyyy dates are not figures; masked with same-length text so offsets hold
+    # (in the lower-cased copy too, where the sentences have one: masks have no case)
+    texts = [c for c in ("sentence", lowered("sentence")) if c in sentences.columns]
     sentences = sentences.with_columns(
-        sentence=pl.col("sentence")
+        pl.col(texts)
         .str.replace_all(r"(?-u:\b)(?:19[5-9](?-u:\d)|20[0-3](?-u:\d))(?-u:\b)", "####")
         .str.replace_all(r"(?-u:\b)(\d{1,2})[-.](\d{1,2})[-.]", "$1/$2/")
     )
     # a sentence without a victim noun cannot hold a noun phrase: the cheap pattern finds those
     # first, since the full one (counted repeats of big alternations) scans slowly where it fails
-    with_nouns = sentences.filter(pl.col("sentence").str.contains(_HAS_NOUN))
+    with_nouns = sentences.filter(contains(sentences, "sentence", _HAS_NOUN))
     noun_phrases = find_spans(with_nouns, "sentence", _NP, keys).with_columns(kind=pl.lit("np"))
     bare_after = find_spans(sentences, "sentence", _BARE_AFTER, keys).with_columns(kind=pl.lit("after"))
     bare_before = find_spans(sentences, "sentence", _BARE_BEFORE, keys).with_columns(kind=pl.lit("before"))

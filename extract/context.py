@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from extract.casefold import contains, ensure_lower, lowered
 from extract.gates import first_named
 from extract.groups import group_id, shift_in
 from extract.lexicon import ACTORS, ANAPHORIC_CLAIM, CLAIM_SOURCES, METHODS, REPORTING
@@ -141,9 +142,10 @@ def claim_sources(sentences: pl.DataFrame) -> pl.DataFrame:
     points back to the last source named earlier in the document.
     """
     keys = ["doc_id", "sentence_idx"]
-    base = sentences.select(*keys, "sentence").with_columns(
-        reporting=pl.col("sentence").str.contains(f"(?i){REPORTING}"),
-        anaphoric=pl.col("sentence").str.contains(f"(?i){ANAPHORIC_CLAIM}"),
+    base = ensure_lower(sentences, "sentence").select(*keys, "sentence", lowered("sentence"))
+    base = base.with_columns(
+        reporting=contains(base, "sentence", f"(?i){REPORTING}"),
+        anaphoric=contains(base, "sentence", f"(?i){ANAPHORIC_CLAIM}"),
     )
     # sources are only searched where something is reported
     reporting = base.filter(pl.col("reporting"))
@@ -154,7 +156,8 @@ def claim_sources(sentences: pl.DataFrame) -> pl.DataFrame:
     # forward fill within a document without a per-document window: carry the value and the
     # document it came from, and keep it only inside that document
     carried = (
-        base.join(named, on=keys, how="left")
+        base.select(*keys, "anaphoric")
+        .join(named, on=keys, how="left")
         .sort(keys)
         .with_columns(
             last=pl.col("claim_source").forward_fill(),
@@ -171,9 +174,9 @@ def claim_sources(sentences: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def background_flags() -> pl.Expr:
-    """Whether a sentence is background (an earlier incident, a running toll), by the `sentence` column."""
-    return pl.col("sentence").str.contains(BACKGROUND)
+def background_flags(sentences: pl.DataFrame) -> pl.Expr:
+    """Whether each sentence of `sentences` is background (an earlier incident, a running toll)."""
+    return contains(sentences, "sentence", BACKGROUND)
 
 
 # what a sentence says that is not this incident's method: an earlier attack, spoils, a feared attack

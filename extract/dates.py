@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from extract.casefold import ensure_lower, folded, lowered
+
 _MONTH_NUM = {
     "jan": 1,
     "feb": 2,
@@ -72,9 +74,17 @@ def _date(year: pl.Expr | int, month: pl.Expr | int, day: pl.Expr | int) -> pl.E
     return text.str.to_date("%Y-%m-%d", strict=False)
 
 
-def _full_date(text: pl.Expr) -> pl.Expr:
-    mdy = text.str.extract_groups(_MDY)
-    dmy = text.str.extract_groups(_DMY)
+def _in_lower(pattern: str) -> str:
+    """`pattern` for lower-cased text (what these patterns capture is read case-blind anyway)."""
+    fold = folded(pattern)
+    assert fold is not None, pattern
+    return fold
+
+
+def _full_date(text: pl.Expr, lower: bool = False) -> pl.Expr:
+    """The first full date written in `text` (lower-cased text if `lower`)."""
+    mdy = text.str.extract_groups(_in_lower(_MDY) if lower else _MDY)
+    dmy = text.str.extract_groups(_in_lower(_DMY) if lower else _DMY)
     iso = text.str.extract_groups(_ISO)
     return pl.coalesce(
         _date(
@@ -113,10 +123,13 @@ _CUE = (
 
 def sentence_dates(sentences: pl.DataFrame, refs: pl.DataFrame) -> pl.DataFrame:
     """`(doc_id, sentence_idx, event_date, date_precision)` for every sentence."""
+    # read in lower case: the case-insensitive patterns run several times faster there
+    text = pl.col(lowered("sentence"))
     s = (
-        sentences.select("doc_id", "sentence_idx", "sentence")
+        ensure_lower(sentences, "sentence")
+        .select("doc_id", "sentence_idx", text)
         .join(refs, on="doc_id", how="left")
-        .with_columns(_cue=pl.col("sentence").str.contains(_CUE))
+        .with_columns(_cue=text.str.contains(_in_lower(_CUE)))
     )
     ref = pl.col("ref_date")
     undated = s.filter(~pl.col("_cue")).select(
@@ -125,19 +138,18 @@ def sentence_dates(sentences: pl.DataFrame, refs: pl.DataFrame) -> pl.DataFrame:
         event_date=ref,
         date_precision=pl.when(ref.is_not_null()).then(pl.lit("week")).otherwise(pl.lit("unknown")),
     )
-    text = pl.col("sentence")
     ref_year = ref.dt.year()
     # staged: each expression is computed once as a column (eager polars does not share subexpressions)
     found = s.filter(pl.col("_cue")).with_columns(
-        _md=text.str.extract_groups(_MD),
-        _dm=text.str.extract_groups(_DM),
-        _my=text.str.extract_groups(_MONTH_YEAR),
-        _year=text.str.extract(_YEAR).cast(pl.Int32, strict=False),
-        _weekday=text.str.extract(_WEEKDAY, 0)
-        .str.to_lowercase()
-        .replace_strict(_WEEKDAYS, default=None, return_dtype=pl.Int32),
-        _relative=text.str.extract(_RELATIVE, 0).str.to_lowercase(),
-        _full=_full_date(text),
+        _md=text.str.extract_groups(_in_lower(_MD)),
+        _dm=text.str.extract_groups(_in_lower(_DM)),
+        _my=text.str.extract_groups(_in_lower(_MONTH_YEAR)),
+        _year=text.str.extract(_in_lower(_YEAR)).cast(pl.Int32, strict=False),
+        _weekday=text.str.extract(_in_lower(_WEEKDAY), 0).replace_strict(
+            _WEEKDAYS, default=None, return_dtype=pl.Int32
+        ),
+        _relative=text.str.extract(_in_lower(_RELATIVE), 0),
+        _full=_full_date(text, lower=True),
     )
     md, dm, my, relative = pl.col("_md"), pl.col("_dm"), pl.col("_my"), pl.col("_relative")
     m_num = pl.coalesce(_month(md.struct.field("1")), _month(dm.struct.field("2")))

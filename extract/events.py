@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from extract.casefold import contains
+
 EVENT_TRIGGER = (
     r"(?i)(?-u:\b)(?:clash(?:es|ed)?|battles?|fighting|fierce|air ?strikes?|airstrikes?|strikes?|struck|air ?raids?|raids?|"
     r"shell(?:ing|ed|s)|bombard(?:ment|ed)|explosions?|blasts?|car bombs?|bomb(?:s|ing|ed)?|suicide|attack(?:s|ed)?|"
@@ -25,8 +27,9 @@ _SUB_EVENT = {
 GOVERNMENT_SIDE = ["syrian_government", "russia", "iran"]
 
 
-def is_clash(sentence: pl.Expr) -> pl.Expr:
-    return sentence.str.contains(_CLASH)
+def is_clash(sentences: pl.DataFrame) -> pl.Expr:
+    """Whether each sentence of `sentences` names fighting between sides."""
+    return contains(sentences, "sentence", _CLASH)
 
 
 def classify(method: pl.Expr, clash: pl.Expr, territory_gain: pl.Expr) -> tuple[pl.Expr, pl.Expr]:

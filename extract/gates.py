@@ -16,22 +16,11 @@ from re import _parser as sre_parse
 
 import polars as pl
 
+from extract.casefold import contains, gate_column, with_lower
+
 MIN_LITERAL = 3  # shorter words occur in nearly every sentence: no gate is cheaper than such a one
 MAX_GATE_WORDS = 16  # a gate of more words scans about as slowly as a pattern without prefilter
 MAX_LITERALS = 200  # bound on the word sets built while reading a pattern
-LOWER = "_lower"
-
-
-def with_lower(frame: pl.DataFrame, column: str) -> pl.DataFrame:
-    """`frame` with `LOWER`: `column` in lower case, in which gates' words are searched.
-
-    Case-insensitive matching also equates "ſ" with "s" (and the Kelvin sign with "k", which
-    lower-casing turns into one); the replacement copies every text, so it runs only when needed.
-    """
-    lower = pl.col(column).str.to_lowercase()
-    if frame.select(pl.col(column).str.contains("ſ", literal=True).any()).item():
-        lower = lower.str.replace_all("ſ", "s", literal=True)
-    return frame.with_columns(lower.alias(LOWER))
 
 
 @cache
@@ -48,12 +37,13 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
     return tuple(sorted(words))
 
 
-def gate(pattern: str) -> pl.Expr | None:
-    """True where `pattern` may match, read in the `LOWER` column; None when it has no gate."""
+def gate(frame: pl.DataFrame, column: str, pattern: str) -> pl.Expr | None:
+    """True where `pattern` may match `column` of `frame`, read in the frame's lower-cased copy of
+    it (`casefold.with_lower`); None when the pattern has no gate."""
     words = required_literals(pattern)
     if words is None:
         return None
-    return pl.col(LOWER).str.contains("|".join(re.escape(w) for w in words))
+    return pl.col(gate_column(frame, column)).str.contains("|".join(re.escape(w) for w in words))
 
 
 def alternation(named: list[tuple[str, str]]) -> str:
@@ -77,9 +67,9 @@ def first_named(text: pl.Series, named: list[tuple[str, str]], strip: str | None
     rows = with_lower(rows, "text")
     found = []
     for name, pattern in named:
-        may_match = gate(f"(?i){pattern}")
+        may_match = gate(rows, "text", f"(?i){pattern}")
         candidates = rows if may_match is None else rows.filter(may_match)
-        hits = candidates.filter(pl.col("text").str.contains(f"(?i){pattern}")).select(
+        hits = candidates.filter(contains(candidates, "text", f"(?i){pattern}")).select(
             "_i", name=pl.lit(name)
         )
         found.append(hits)

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
+from extract.casefold import contains, with_lower
 from extract.casualties import find_casualty_mentions, link_parts
 from extract.context import actor_mentions, background_flags, claim_sources, sentence_methods
 from extract.dates import reference_dates, sentence_dates
@@ -81,10 +82,13 @@ def _drop_restatements(m: pl.DataFrame) -> pl.DataFrame:
     return m.join(drop, on=[*KEYS, "char_start"], how="anti")
 
 
-def _conform(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+def _conform(frame: pl.DataFrame, table: str, names: pl.Series) -> pl.DataFrame:
+    """`frame` in the table's schema, with the documents' own ids (`names`, by the number `_extract`
+    gave each) back in `doc_id`."""
     schema = TABLES[table]
     if frame.is_empty():
         return pl.DataFrame(schema=schema)
+    frame = frame.with_columns(doc_id=names.gather(frame.get_column("doc_id")))
     return frame.select(
         [
             pl.col(c).cast(t) if c in frame.columns else pl.lit(None, dtype=t).alias(c)
@@ -144,8 +148,17 @@ def run_extraction(documents: pl.DataFrame, workers: int | None = None) -> dict[
 
 
 def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    docs = documents.select("doc_id", "title", "text", "published_date")
-    sentences = split_sentences(docs)
+    # Nearly every step joins, sorts or groups by document, and an integer is cheaper to hash,
+    # compare and sort than the id string. Each document is numbered by its id's rank (so sorting by the
+    # number is sorting by the id) and gets its id back in `_conform`; the ids the tables hold
+    # (event_id, casualty_id, change_id) are spelled with `name`.
+    names = documents.get_column("doc_id").unique().sort()
+    name = pl.lit(names).gather(pl.col("doc_id"))
+    docs = documents.select("doc_id", "title", "text", "published_date").with_columns(
+        doc_id=pl.col("doc_id").rank("dense").cast(pl.Int64) - 1
+    )
+    # case-insensitive patterns read the sentences in lower case (`extract.casefold`)
+    sentences = with_lower(split_sentences(docs), "sentence")
     mentions = link_parts(_drop_restatements(find_casualty_mentions(sentences)))
 
     # sentences worth reading for context: the lead, violence, territory, and every figure's own
@@ -154,8 +167,8 @@ def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
     flagged = (
         sentences.join(figure_keys, on=KEYS, how="left")
         .with_columns(
-            _event=pl.col("sentence").str.contains(EVENT_TRIGGER),
-            _capture=pl.col("sentence").str.contains(CAPTURE),
+            _event=contains(sentences, "sentence", EVENT_TRIGGER),
+            _capture=contains(sentences, "sentence", CAPTURE),
         )
         .filter(
             (pl.col("sentence_idx") < LEAD_SENTENCES)
@@ -168,12 +181,12 @@ def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
     event_keys = flagged.filter(pl.col("_event")).select(KEYS)
     capture_sentences = flagged.filter(pl.col("_capture")).drop("_event", "_capture")
     relevant = flagged.drop("_event", "_capture").with_columns(
-        is_background=background_flags(), method=sentence_methods()
+        is_background=background_flags(flagged), method=sentence_methods()
     )
     claims = claim_sources(sentences)
     places = find_places(relevant)
     actors = actor_mentions(relevant)
-    dates = sentence_dates(relevant, reference_dates(documents))
+    dates = sentence_dates(relevant, reference_dates(docs))
     victim_spans = (
         mentions.select(*KEYS, v_start=pl.col("char_start"), v_end=pl.col("char_end"))
         .join(sentences.select(*KEYS, "s_start"), on=KEYS)
@@ -193,7 +206,7 @@ def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
         if not territory.is_empty()
         else pl.DataFrame(
             schema={
-                **{k: pl.String if k == "doc_id" else pl.Int64 for k in KEYS},
+                **{k: sentences.schema[k] for k in KEYS},
                 "territory_gain": pl.String,
             }
         )
@@ -230,9 +243,9 @@ def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
     )
     event_type, sub_event_type = classify(pl.col("method"), pl.col("_clash"), pl.col("territory_gain"))
     events = (
-        events.with_columns(_clash=is_clash(pl.col("sentence")))
+        events.with_columns(_clash=is_clash(events))
         .with_columns(
-            event_id=pl.concat_str([pl.col("doc_id"), pl.lit("#e"), pl.col("s_start").cast(pl.String)]),
+            event_id=pl.concat_str([name, pl.lit("#e"), pl.col("s_start").cast(pl.String)]),
             event_type=event_type,
             sub_event_type=sub_event_type,
             method=pl.col("method").fill_null("unknown"),
@@ -248,9 +261,7 @@ def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
 
     by_idx = mentions.select(
         "idx",
-        parent_casualty_id=pl.concat_str(
-            [pl.col("doc_id"), pl.lit("#c"), pl.col("char_start").cast(pl.String)]
-        ),
+        parent_casualty_id=pl.concat_str([name, pl.lit("#c"), pl.col("char_start").cast(pl.String)]),
     )
     casualties = (
         mentions.join(
@@ -258,7 +269,7 @@ def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
         )
         .join(by_idx.rename({"idx": "parent_idx"}), on="parent_idx", how="left")
         .with_columns(
-            casualty_id=pl.concat_str([pl.col("doc_id"), pl.lit("#c"), pl.col("char_start").cast(pl.String)]),
+            casualty_id=pl.concat_str([name, pl.lit("#c"), pl.col("char_start").cast(pl.String)]),
             is_background=pl.col("is_background").fill_null(False)
             | (pl.col("outcome").is_in(["killed", "died"]) & (pl.col("count_best") >= WAR_TOTAL)),
             extractor_version=pl.lit(EXTRACTOR_VERSION),
@@ -268,10 +279,10 @@ def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
         *KEYS,
         "method",
         "is_background",
-        rest_are_fighters=pl.col("sentence").str.contains(REST_ARE_FIGHTERS),
-        both_sides=pl.col("sentence").str.contains(BOTH_SIDES),
+        rest_are_fighters=contains(relevant, "sentence", REST_ARE_FIGHTERS),
+        both_sides=contains(relevant, "sentence", BOTH_SIDES),
     ).join(sentence_actors, on=KEYS, how="left")
-    profiles = doc_profiles(documents, casualties, events, sentence_facts, places, LEAD_SENTENCES)
+    profiles = doc_profiles(docs, casualties, events, sentence_facts, places, LEAD_SENTENCES)
 
     territory_rows = pl.DataFrame()
     if not territory.is_empty():
@@ -282,7 +293,7 @@ def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
             .with_columns(
                 change_id=pl.concat_str(
                     [
-                        pl.col("doc_id"),
+                        name,
                         pl.lit("#t"),
                         pl.col("s_start").cast(pl.String),
                         pl.lit("-"),
@@ -303,8 +314,8 @@ def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
             .sort(["doc_id", "char_start"])
         )
     return {
-        "events": _conform(events, "events"),
-        "casualties": _conform(casualties.sort(["doc_id", "char_start"]), "casualties"),
-        "territory": _conform(territory_rows, "territory"),
-        "doc_profiles": _conform(profiles, "doc_profiles"),
+        "events": _conform(events, "events", names),
+        "casualties": _conform(casualties.sort(["doc_id", "char_start"]), "casualties", names),
+        "territory": _conform(territory_rows, "territory", names),
+        "doc_profiles": _conform(profiles, "doc_profiles", names),
     }

@@ -264,10 +264,8 @@ def doc_profiles(
     # government side flies over the opposition's areas (the coalition's targets are IS- or Nusra-held)
     on_rebels = (
         events.join(principal.select("doc_id", p_idx="sentence_idx"), on="doc_id", how="left")
-        .filter(
-            ((pl.col("sentence_idx") < lead) | (pl.col("sentence_idx") == pl.col("p_idx")))
-            & pl.col("evidence").str.contains(OPPOSITION_HELD)
-        )
+        .filter((pl.col("sentence_idx") < lead) | (pl.col("sentence_idx") == pl.col("p_idx")))
+        .filter(pl.col("evidence").str.contains(OPPOSITION_HELD))
         .select("doc_id")
         .unique()
     )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from extract.gates import alternation, gate, with_lower
+from extract.casefold import folded, lowered, with_lower
+from extract.gates import alternation, gate
 
 _MARK = "\x1e"
 
@@ -106,7 +107,7 @@ def split_sentences(docs: pl.DataFrame) -> pl.DataFrame:
         # rows of a document are contiguous: index = row - the document's first row
         .with_columns(
             sentence_idx=pl.col("_row")
-            - pl.when(pl.col("doc_id") != pl.col("doc_id").shift(1).fill_null(""))
+            - pl.when(pl.col("doc_id").ne_missing(pl.col("doc_id").shift(1)))
             .then(pl.col("_row"))
             .otherwise(None)
             .forward_fill()
@@ -125,9 +126,13 @@ def find_spans(frame: pl.DataFrame, column: str, pattern: str, keys: list[str]) 
     """Every non-overlapping match of `pattern` in `frame[column]`, one row per match.
 
     Returns `keys + [match, m_start, m_end, match_rank]`; offsets are in characters within
-    the column's string, end exclusive. `pattern` must not match the empty string.
+    the column's string, end exclusive. `pattern` must not match the empty string. A
+    case-insensitive pattern is searched in the column's lower-cased copy where the frame has one
+    (`extract.casefold`); the matches are cut from the original.
     """
-    hits = frame.filter(pl.col(column).str.contains(pattern))
+    fold = folded(pattern) if lowered(column) in frame.columns else None
+    searched, pattern = (column, pattern) if fold is None else (lowered(column), fold)
+    hits = frame.filter(pl.col(searched).str.contains(pattern))
     if hits.is_empty():
         return pl.DataFrame(
             schema={
@@ -138,14 +143,21 @@ def find_spans(frame: pl.DataFrame, column: str, pattern: str, keys: list[str]) 
                 "match_rank": pl.Int64,
             }
         )
-    parts = pl.col(column).str.replace_all(pattern, f"{_MARK}$0{_MARK}").str.split(_MARK)
+    parts = pl.col(searched).str.replace_all(pattern, f"{_MARK}$0{_MARK}").str.split(_MARK)
     pieces = _explode_with_offsets(
-        hits.select(*keys, parts.alias("match"), _n=pl.col(column).str.len_chars()),
+        hits.select(
+            *keys, parts.alias("match"), _n=pl.col(searched).str.len_chars(), _row=pl.int_range(pl.len())
+        ),
         "match",
         pl.col("_n"),
         index=True,
     )
-    return pieces.filter(pl.col("_i") % 2 == 1).select(
+    found = pieces.filter(pl.col("_i") % 2 == 1)
+    if fold is not None:
+        # the same characters, in their own case
+        original = hits.get_column(column).gather(found.get_column("_row"))
+        found = found.with_columns(match=original.str.slice(found["p_start"], found["p_len"]))
+    return found.select(
         *keys,
         "match",
         m_start="p_start",
@@ -168,7 +180,7 @@ def find_each(
     )
     found = []
     for name, pattern in named:
-        may_match = gate(f"(?i){pattern}")
+        may_match = gate(candidates, column, f"(?i){pattern}")
         rows = candidates if may_match is None else candidates.filter(may_match)
         found.append(find_spans(rows, column, f"(?i){pattern}", keys).with_columns(pl.lit(name).alias(label)))
     return pl.concat(found)

@@ -12,8 +12,9 @@ import polars as pl
 import pytest
 
 from extract import casualties, context, dates, events, pipeline, places, territory
+from extract.casefold import with_lower
 from extract.casualties import actor_in
-from extract.gates import LOWER, first_named, gate, required_literals, with_lower
+from extract.gates import first_named, gate, required_literals
 from extract.lexicon import ACTORS, CLAIM_SOURCES, METHODS, NEVER, VICTIM_NOUNS
 from extract.spans import _GLUED_AT, _GLUED_END, find_spans, split_on_chars, split_sentences
 from ingest import read_source
@@ -52,7 +53,7 @@ def test_a_gate_passes_every_text_its_pattern_matches(texts: pl.Series) -> None:
     frame = with_lower(texts.to_frame("text"), "text")
     gated = 0
     for name, pattern in _module_patterns().items():
-        may_match = gate(pattern)
+        may_match = gate(frame, "text", pattern)
         if may_match is None:
             continue
         gated += 1
@@ -126,11 +127,6 @@ def test_the_never_alternative_changes_no_match(texts: pl.Series) -> None:
     assert not spans.is_empty()
     assert spans.equals(find_spans(frame, "text", without, ["row"]))
     assert frame.filter(pl.col("text").str.contains(NEVER)).is_empty()
-
-
-def test_with_lower_maps_the_long_s_only_where_there_is_one() -> None:
-    frame = with_lower(pl.DataFrame({"text": ["Rebelſ", "KILLED \u212a"]}), "text")
-    assert frame[LOWER].to_list() == ["rebels", "killed k"]
 
 
 def test_glued_sentence_ends_are_only_looked_for_where_their_gate_passes(texts: pl.Series) -> None:

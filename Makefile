@@ -44,3 +44,8 @@ CORPUS ?= samples/corpus
 .PHONY: bench
 bench: $(STAMP)
 	$(PY) -m bench.run --n $(N) --corpus $(CORPUS)
+
+# make instructions [N=10000] [CORPUS=...]: the extractor's instructions per article, by callgrind (bench/README.md)
+.PHONY: instructions
+instructions: $(STAMP)
+	$(PY) -m bench.instructions --n $(N) --corpus $(CORPUS)

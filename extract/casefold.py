@@ -62,8 +62,17 @@ def gate_column(frame: pl.DataFrame, column: str) -> str:
 
 def ensure_lower(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     """`with_lower` unless `frame` already has a lower-cased copy of `column`."""
-    copies = {lowered(column), lowered_for_gates(column)}
-    return frame if copies & set(frame.columns) else with_lower(frame, column)
+    return frame if copies_of(frame, column) else with_lower(frame, column)
+
+
+def copies_of(frame: pl.DataFrame, column: str) -> list[str]:
+    """The lower-cased copies of `column` that `frame` has (none, or one of the two names)."""
+    return [c for c in (lowered(column), lowered_for_gates(column)) if c in frame.columns]
+
+
+def read_in_lower(frame: pl.DataFrame, column: str) -> bool:
+    """Whether folded patterns can read `frame`'s exact lower-cased copy of `column`."""
+    return lowered(column) in frame.columns
 
 
 def _caseless_or_ascii(char: str) -> bool:
@@ -73,9 +82,12 @@ def _caseless_or_ascii(char: str) -> bool:
 
 @cache
 def folded(pattern: str) -> str | None:
-    """`pattern` ("(?i)..." in Rust syntax) for lower-cased text, without the flag; None unless it
-    is ASCII but for caseless characters and has no other case flag, no escape whose meaning depends on case (`\\x41`) and no
-    class range from a capital to something else (`[A-z]`)."""
+    """`pattern` ("(?i)..." in Rust syntax) for lower-cased text, without the flag.
+
+    None unless the pattern is ASCII but for caseless characters, and has no other case flag, no
+    escape whose meaning depends on case (`\\x41`) and no class range from a capital to something
+    else (`[A-z]`).
+    """
     if not pattern.startswith("(?i)") or not all(map(_caseless_or_ascii, pattern)) or "[:upper:]" in pattern:
         return None
     out: list[str] = []
@@ -113,6 +125,6 @@ def contains(frame: pl.DataFrame, column: str, pattern: str) -> pl.Expr:
     """`pl.col(column).str.contains(pattern)`, read in `frame`'s lower-cased column when it has one
     and the pattern folds."""
     fold = folded(pattern)
-    if fold is not None and lowered(column) in frame.columns:
+    if fold is not None and read_in_lower(frame, column):
         return pl.col(lowered(column)).str.contains(fold)
     return pl.col(column).str.contains(pattern)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from extract.casefold import contains, ensure_lower, lowered
+from extract.casefold import contains, copies_of, ensure_lower
 from extract.gates import first_named
 from extract.groups import group_id, shift_in
 from extract.lexicon import ACTORS, ANAPHORIC_CLAIM, CLAIM_SOURCES, METHODS, REPORTING
@@ -142,7 +142,8 @@ def claim_sources(sentences: pl.DataFrame) -> pl.DataFrame:
     points back to the last source named earlier in the document.
     """
     keys = ["doc_id", "sentence_idx"]
-    base = ensure_lower(sentences, "sentence").select(*keys, "sentence", lowered("sentence"))
+    sentences = ensure_lower(sentences, "sentence")
+    base = sentences.select(*keys, "sentence", *copies_of(sentences, "sentence"))
     base = base.with_columns(
         reporting=contains(base, "sentence", f"(?i){REPORTING}"),
         anaphoric=contains(base, "sentence", f"(?i){ANAPHORIC_CLAIM}"),

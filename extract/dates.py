@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from extract.casefold import ensure_lower, folded, lowered
+from extract.casefold import ensure_lower, folded, lowered, read_in_lower
 
 _MONTH_NUM = {
     "jan": 1,
@@ -74,17 +74,19 @@ def _date(year: pl.Expr | int, month: pl.Expr | int, day: pl.Expr | int) -> pl.E
     return text.str.to_date("%Y-%m-%d", strict=False)
 
 
-def _in_lower(pattern: str) -> str:
-    """`pattern` for lower-cased text (what these patterns capture is read case-blind anyway)."""
-    fold = folded(pattern)
-    assert fold is not None, pattern
+def _for(pattern: str, lower: bool) -> str:
+    """`pattern` as written, or for lower-cased text if `lower` (what the date patterns capture is
+    read case-blind either way)."""
+    fold = folded(pattern) if lower else pattern
+    if fold is None:
+        raise ValueError(f"a date pattern that does not fold: {pattern}")
     return fold
 
 
 def _full_date(text: pl.Expr, lower: bool = False) -> pl.Expr:
     """The first full date written in `text` (lower-cased text if `lower`)."""
-    mdy = text.str.extract_groups(_in_lower(_MDY) if lower else _MDY)
-    dmy = text.str.extract_groups(_in_lower(_DMY) if lower else _DMY)
+    mdy = text.str.extract_groups(_for(_MDY, lower))
+    dmy = text.str.extract_groups(_for(_DMY, lower))
     iso = text.str.extract_groups(_ISO)
     return pl.coalesce(
         _date(
@@ -123,13 +125,14 @@ _CUE = (
 
 def sentence_dates(sentences: pl.DataFrame, refs: pl.DataFrame) -> pl.DataFrame:
     """`(doc_id, sentence_idx, event_date, date_precision)` for every sentence."""
-    # read in lower case: the case-insensitive patterns run several times faster there
-    text = pl.col(lowered("sentence"))
+    # read in lower case where there is an exact copy: the patterns run several times faster there
+    sentences = ensure_lower(sentences, "sentence")
+    lower = read_in_lower(sentences, "sentence")
+    text = pl.col(lowered("sentence") if lower else "sentence")
     s = (
-        ensure_lower(sentences, "sentence")
-        .select("doc_id", "sentence_idx", text)
+        sentences.select("doc_id", "sentence_idx", text)
         .join(refs, on="doc_id", how="left")
-        .with_columns(_cue=text.str.contains(_in_lower(_CUE)))
+        .with_columns(_cue=text.str.contains(_for(_CUE, lower)))
     )
     ref = pl.col("ref_date")
     undated = s.filter(~pl.col("_cue")).select(
@@ -141,15 +144,15 @@ def sentence_dates(sentences: pl.DataFrame, refs: pl.DataFrame) -> pl.DataFrame:
     ref_year = ref.dt.year()
     # staged: each expression is computed once as a column (eager polars does not share subexpressions)
     found = s.filter(pl.col("_cue")).with_columns(
-        _md=text.str.extract_groups(_in_lower(_MD)),
-        _dm=text.str.extract_groups(_in_lower(_DM)),
-        _my=text.str.extract_groups(_in_lower(_MONTH_YEAR)),
-        _year=text.str.extract(_in_lower(_YEAR)).cast(pl.Int32, strict=False),
-        _weekday=text.str.extract(_in_lower(_WEEKDAY), 0).replace_strict(
-            _WEEKDAYS, default=None, return_dtype=pl.Int32
-        ),
-        _relative=text.str.extract(_in_lower(_RELATIVE), 0),
-        _full=_full_date(text, lower=True),
+        _md=text.str.extract_groups(_for(_MD, lower)),
+        _dm=text.str.extract_groups(_for(_DM, lower)),
+        _my=text.str.extract_groups(_for(_MONTH_YEAR, lower)),
+        _year=text.str.extract(_for(_YEAR, lower)).cast(pl.Int32, strict=False),
+        _weekday=text.str.extract(_for(_WEEKDAY, lower), 0)
+        .str.to_lowercase()
+        .replace_strict(_WEEKDAYS, default=None, return_dtype=pl.Int32),
+        _relative=text.str.extract(_for(_RELATIVE, lower), 0).str.to_lowercase(),
+        _full=_full_date(text, lower),
     )
     md, dm, my, relative = pl.col("_md"), pl.col("_dm"), pl.col("_my"), pl.col("_relative")
     m_num = pl.coalesce(_month(md.struct.field("1")), _month(dm.struct.field("2")))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from extract.casefold import folded, lowered, with_lower
+from extract.casefold import folded, lowered, read_in_lower, with_lower
 from extract.gates import alternation, gate
 
 _MARK = "\x1e"
@@ -130,7 +130,7 @@ def find_spans(frame: pl.DataFrame, column: str, pattern: str, keys: list[str]) 
     case-insensitive pattern is searched in the column's lower-cased copy where the frame has one
     (`extract.casefold`); the matches are cut from the original.
     """
-    fold = folded(pattern) if lowered(column) in frame.columns else None
+    fold = folded(pattern) if read_in_lower(frame, column) else None
     searched, pattern = (column, pattern) if fold is None else (lowered(column), fold)
     hits = frame.filter(pl.col(searched).str.contains(pattern))
     if hits.is_empty():

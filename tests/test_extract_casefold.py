@@ -118,3 +118,17 @@ def test_document_numbers_stay_inside_the_extractor(documents: pl.DataFrame) -> 
     events = together["events"]
     assert events.height > 10
     assert (events["event_id"].str.split("#e").list.first() == events["doc_id"]).all()
+
+
+def test_a_batch_with_a_long_s_reads_the_original_text_with_the_same_results(documents: pl.DataFrame) -> None:
+    """One document with "ſ" leaves the batch without an exact lower-cased copy: every pattern
+    then reads the original, and the other documents get the tables they get without it."""
+    archaic = documents.head(1).with_columns(
+        doc_id=pl.lit("archaic"), text=pl.col("text").str.replace_all("s", "ſ", literal=True)
+    )
+    plain = _extract(documents)
+    mixed = _extract(pl.concat([documents, archaic]))
+    for table, frame in plain.items():
+        others = mixed[table].filter(pl.col("doc_id") != "archaic")
+        assert others.equals(frame), table
+    assert mixed["doc_profiles"].filter(pl.col("doc_id") == "archaic").height == 1

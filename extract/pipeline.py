@@ -149,9 +149,9 @@ def run_extraction(documents: pl.DataFrame, workers: int | None = None) -> dict[
 
 def _extract(documents: pl.DataFrame) -> dict[str, pl.DataFrame]:
     # Nearly every step joins, sorts or groups by document, and an integer is cheaper to hash,
-    # compare and sort than the id string. Each document is numbered by its id's rank (so sorting by the
-    # number is sorting by the id) and gets its id back in `_conform`; the ids the tables hold
-    # (event_id, casualty_id, change_id) are spelled with `name`.
+    # compare and sort than the id string. Each document is numbered by its id's rank (so sorting
+    # by the number is sorting by the id) and gets its id back in `_conform`; the ids the tables
+    # hold (event_id, casualty_id, change_id) are spelled with `name`.
     names = documents.get_column("doc_id").unique().sort()
     name = pl.lit(names).gather(pl.col("doc_id"))
     docs = documents.select("doc_id", "title", "text", "published_date").with_columns(

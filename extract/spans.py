@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from extract.casefold import folded, lowered, read_in_lower, with_lower
-from extract.gates import alternation, gate
+from extract.gates import alternation, gated
 
 _MARK = "\x1e"
 
@@ -182,8 +182,7 @@ def find_each(
     )
     found = []
     for name, pattern in named:
-        may_match = gate(candidates, column, f"(?i){pattern}")
-        rows = candidates if may_match is None else candidates.filter(may_match)
+        rows = gated(candidates, column, f"(?i){pattern}")
         found.append(find_spans(rows, column, f"(?i){pattern}", keys).with_columns(pl.lit(name).alias(label)))
     return pl.concat(found)
 

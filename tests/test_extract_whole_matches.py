@@ -1,0 +1,143 @@
+"""Shortcuts the extractor takes for speed must change no result: a word read back from the end of a
+whole match is the one a capture group would have read, and text rewritten or read only where it
+can matter gives what rewriting or reading every text gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from extract.casualties import (
+    _DATE,
+    _IMMEDIATE_OUTCOME,
+    _IMMEDIATE_WORDS,
+    _RIGHT_OUTCOME,
+    _RIGHT_WORDS,
+    _mask_dates,
+    _word_ending,
+)
+from extract.context import actor_mentions
+from extract.dates import _full_date, reference_dates
+from extract.spans import split_sentences
+from extract.territory import CAPTURE, verb_offset
+from ingest import read_source
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def documents() -> pl.DataFrame:
+    return read_source(str(SAMPLES)).documents.select("doc_id", "title", "text", "published_date")
+
+
+@pytest.fixture(scope="module")
+def tails(documents: pl.DataFrame) -> pl.Series:
+    """What follows each word of the sample corpus, 90 characters of it (the casualty step reads the
+    90 after a figure), in its own case and in upper case, and a few written for the edge cases."""
+    sentence = split_sentences(documents)["sentence"]
+    starts = sentence.str.find_many([" "], overlapping=True)
+    tails = (
+        pl.DataFrame({"s": sentence, "at": starts})
+        .explode("at")
+        .select(pl.col("s").str.slice(pl.col("at").cast(pl.Int64), 90))
+        .to_series()
+    )
+    written = pl.Series(
+        [
+            " were killed",
+            "died",
+            " die hard",
+            " who lost their lives in the raid",
+            " lost her life",
+            " unhurt but missing",
+            " others fled, died",
+            " killed’",
+            "",
+        ]
+    )
+    return pl.concat([tails, tails.str.to_uppercase(), written]).drop_nulls()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [(_RIGHT_OUTCOME, _RIGHT_WORDS), (_IMMEDIATE_OUTCOME, _IMMEDIATE_WORDS)],
+    ids=["right", "immediate"],
+)
+def test_the_word_ending_a_whole_match_is_the_captured_word(
+    tails: pl.Series, pattern: str, words: str
+) -> None:
+    captured = pattern.replace(f"(?:{words})", f"({words})")
+    assert captured != pattern
+    frame = tails.to_frame("t")
+    expected = frame.select(pl.col("t").str.extract(captured, 1)).to_series()
+    read = frame.select(_word_ending(pl.col("t"), pattern, words)).to_series()
+    assert expected.drop_nulls().len() > 200
+    assert read.equals(expected)
+
+
+def test_the_verb_offset_is_the_length_of_the_text_before_the_first_verb(documents: pl.DataFrame) -> None:
+    sentence = split_sentences(documents)["sentence"]
+    written = pl.Series(
+        ["Rebels’ “Tahrir” fighters captured Idlib, then took control of Saraqeb.", "no verb"]
+    )
+    frame = pl.concat([sentence, written]).to_frame("s")
+    expected = frame.select(pl.col("s").str.extract(r"(?s)^(.*?)(?:" + CAPTURE + ")", 1).str.len_chars())
+    got = frame.select(verb_offset(pl.col("s")))
+    assert expected.to_series().drop_nulls().len() > 20
+    assert got.to_series().equals(expected.to_series())
+    assert got.to_series()[-2] == len("Rebels’ “Tahrir” fighters ")
+
+
+def test_dates_are_masked_where_written_as_everywhere() -> None:
+    text = pl.Series(["on 12-03-#### 5 killed", "no date", "1.2.3 and 4-5-", "", None, "٣-٤-2015"])
+    assert _mask_dates(text).equals(text.str.replace_all(_DATE, "$1/$2/"))
+    assert _mask_dates(text).to_list()[:3] == ["on 12/03/#### 5 killed", "no date", "1/2/3 and 4/5/"]
+    assert text[0] == "on 12-03-#### 5 killed"  # the input is not written over
+    assert _mask_dates(pl.Series(["a", "b"])).to_list() == ["a", "b"]
+
+
+def test_the_text_gives_the_reference_date_only_without_a_publication_date(documents: pl.DataFrame) -> None:
+    docs = documents.with_row_index("i").with_columns(
+        doc_id=pl.col("i").cast(pl.Int64) % 30,  # some ids twice: every row keeps its own date
+        published_date=pl.when(pl.col("i") % 2 == 0).then(pl.col("published_date")),
+    )
+    docs = pl.concat(
+        [
+            docs.drop("i"),
+            pl.DataFrame(
+                {
+                    "doc_id": [99],
+                    "title": [None],
+                    "text": ["On March 3, 2016 jets struck."],
+                    "published_date": [None],
+                },
+                schema=docs.drop("i").schema,
+            ),
+        ]
+    )
+    expected = docs.select(
+        "doc_id", ref_date=pl.coalesce("published_date", _full_date(pl.col("text").str.slice(0, 3000)))
+    )
+    got = reference_dates(docs)
+    assert got.equals(expected)
+    assert got["ref_date"][-1] == dt.date(2016, 3, 3)
+    assert reference_dates(docs.head(0)).height == 0
+
+
+def test_actors_of_an_earlier_incident_are_left_out_without_a_lower_case_copy() -> None:
+    sentences = pl.DataFrame(
+        {
+            "doc_id": [0, 0],
+            "sentence_idx": [0, 1],
+            "sentence": [
+                "Russian jets struck Idlib two days after a regime chemical attack.",
+                "Russian jets struck Idlib.",
+            ],
+        }
+    )
+    actors = actor_mentions(sentences)
+    assert actors.filter(pl.col("sentence_idx") == 0)["actor"].to_list() == ["russia"]
+    assert actors.filter(pl.col("sentence_idx") == 1)["actor"].to_list() == ["russia"]

@@ -16,7 +16,7 @@ from extract.gates import alternation, scattered
 from extract.groups import cum_sum_in, forward_fill_in, group_id, rank_in, shift_in
 from extract.lexicon import ACTORS, VICTIM_NOUNS
 from extract.quantities import QUANTITY, add_counts
-from extract.spans import find_spans
+from extract.spans import find_spans, replace_where_found
 
 _NOUN = "|".join(f"(?:{p})" for _, p in VICTIM_NOUNS)
 _MOD_WORDS = (
@@ -158,13 +158,6 @@ def _sole_actor(text: pl.Series) -> pl.Series:
 _DATE = r"(?-u:\b)(\d{1,2})[-.](\d{1,2})[-.]"
 
 
-def _mask_dates(text: pl.Series) -> pl.Series:
-    """`text` with "12-03-" written "12/03/". Rewritten only where there is one (about one text in
-    seventy): the replacement reads capture groups, which the regex engine finds slowly."""
-    rows = text.str.contains(_DATE).arg_true()
-    return text.clone().scatter(rows, text.gather(rows).str.replace_all(_DATE, "$1/$2/"))
-
-
 def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     """One row per casualty figure: keys, span in the sentence, quantity, outcome, group, part marker."""
     keys = ["doc_id", "sentence_idx"]
@@ -174,7 +167,10 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     sentences = sentences.with_columns(
         pl.col(texts).str.replace_all(r"(?-u:\b)(?:19[5-9](?-u:\d)|20[0-3](?-u:\d))(?-u:\b)", "####")
     )
-    sentences = sentences.with_columns(_mask_dates(sentences.get_column(c)) for c in texts)
+    # "12-03-" written "12/03/", in the one text in seventy that has one
+    sentences = sentences.with_columns(
+        replace_where_found(sentences.get_column(c), _DATE, "$1/$2/") for c in texts
+    )
     # a sentence without a victim noun cannot hold a noun phrase: the cheap pattern finds those
     # first, since the full one (counted repeats of big alternations) scans slowly where it fails
     with_nouns = sentences.filter(contains(sentences, "sentence", _HAS_NOUN))

@@ -83,22 +83,28 @@ def _for(pattern: str, lower: bool) -> str:
     return fold
 
 
-def _full_date(text: pl.Expr, lower: bool = False) -> pl.Expr:
-    """The first full date written in `text` (lower-cased text if `lower`)."""
-    mdy = text.str.extract_groups(_for(_MDY, lower))
-    dmy = text.str.extract_groups(_for(_DMY, lower))
+def _full_date(text: pl.Expr, lower: bool = False, months: bool = True) -> pl.Expr:
+    """The first full date written in `text` (lower-cased text if `lower`); only an ISO date
+    unless `months` (where no month is named, the other patterns cannot match)."""
     iso = text.str.extract_groups(_ISO)
+    written = []
+    if months:
+        mdy = text.str.extract_groups(_for(_MDY, lower))
+        dmy = text.str.extract_groups(_for(_DMY, lower))
+        written = [
+            _date(
+                mdy.struct.field("3").cast(pl.Int32, strict=False),
+                _month(mdy.struct.field("1")),
+                mdy.struct.field("2").cast(pl.Int32, strict=False),
+            ),
+            _date(
+                dmy.struct.field("3").cast(pl.Int32, strict=False),
+                _month(dmy.struct.field("2")),
+                dmy.struct.field("1").cast(pl.Int32, strict=False),
+            ),
+        ]
     return pl.coalesce(
-        _date(
-            mdy.struct.field("3").cast(pl.Int32, strict=False),
-            _month(mdy.struct.field("1")),
-            mdy.struct.field("2").cast(pl.Int32, strict=False),
-        ),
-        _date(
-            dmy.struct.field("3").cast(pl.Int32, strict=False),
-            _month(dmy.struct.field("2")),
-            dmy.struct.field("1").cast(pl.Int32, strict=False),
-        ),
+        *written,
         _date(
             iso.struct.field("1").cast(pl.Int32, strict=False),
             iso.struct.field("2").cast(pl.Int32, strict=False),
@@ -116,6 +122,9 @@ def reference_dates(docs: pl.DataFrame) -> pl.DataFrame:
     published = docs.get_column("published_date").cast(pl.Date).clone()
     return docs.select("doc_id").with_columns(ref_date=published.scatter(undated.get_column("_i"), read))
 
+
+_MONTH_NAMED = rf"(?i)(?-u:\b){_MONTH}"
+_PARTS = pl.Struct({"1": pl.String, "2": pl.String})  # what extract_groups gives for two groups
 
 # any of the expressions below: sentences without one take the reference date, unparsed
 _CUE = (
@@ -145,16 +154,31 @@ def sentence_dates(sentences: pl.DataFrame, refs: pl.DataFrame) -> pl.DataFrame:
     )
     ref_year = ref.dt.year()
     # staged: each expression is computed once as a column (eager polars does not share subexpressions)
-    found = s.filter(pl.col("_cue")).with_columns(
-        _md=text.str.extract_groups(_for(_MD, lower)),
-        _dm=text.str.extract_groups(_for(_DM, lower)),
-        _my=text.str.extract_groups(_for(_MONTH_YEAR, lower)),
-        _year=text.str.extract(_for(_YEAR, lower)).cast(pl.Int32, strict=False),
-        _weekday=text.str.extract(_for(_WEEKDAY, lower), 0)
+    cued = s.filter(pl.col("_cue"))
+    everywhere = {
+        "_year": text.str.extract(_for(_YEAR, lower)).cast(pl.Int32, strict=False),
+        "_weekday": text.str.extract(_for(_WEEKDAY, lower), 0)
         .str.to_lowercase()
         .replace_strict(_WEEKDAYS, default=None, return_dtype=pl.Int32),
-        _relative=text.str.extract(_for(_RELATIVE, lower), 0).str.to_lowercase(),
-        _full=_full_date(text, lower),
+        "_relative": text.str.extract(_for(_RELATIVE, lower), 0).str.to_lowercase(),
+    }
+    # the patterns of a month name (those that begin with the day's digits scan slowly) read only
+    # the half of the dated sentences that name a month; in the rest they cannot match
+    by_month = {
+        "_md": text.str.extract_groups(_for(_MD, lower)),
+        "_dm": text.str.extract_groups(_for(_DM, lower)),
+        "_my": text.str.extract_groups(_for(_MONTH_YEAR, lower)),
+        "_full": _full_date(text, lower),
+    }
+    no_month = {name: pl.lit(None, dtype=_PARTS) for name in ("_md", "_dm", "_my")}
+    names_month = text.str.contains(_for(_MONTH_NAMED, lower))
+    found = pl.concat(
+        [
+            cued.filter(names_month).with_columns(**everywhere, **by_month),
+            cued.filter(~names_month).with_columns(
+                **everywhere, **no_month, _full=_full_date(text, lower, months=False)
+            ),
+        ]
     )
     md, dm, my, relative = pl.col("_md"), pl.col("_dm"), pl.col("_my"), pl.col("_relative")
     m_num = pl.coalesce(_month(md.struct.field("1")), _month(dm.struct.field("2")))

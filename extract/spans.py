@@ -83,9 +83,7 @@ def split_sentences(docs: pl.DataFrame) -> pl.DataFrame:
     )
     # glued sentences are rare and their pattern has no literal the regex engine can look for
     # first: it reads only the texts where a lower-case letter, a stop and a capital meet
-    marked = ended.get_column("marked")
-    glued = ended.select(pl.arg_where(pl.col("marked").str.contains(_GLUED_AT))).to_series()
-    marked = marked.clone().scatter(glued, marked.gather(glued).str.replace_all(_GLUED_END, f"$1{_MARK}$2"))
+    marked = replace_where_found(ended.get_column("marked"), _GLUED_END, f"$1{_MARK}$2", found=_GLUED_AT)
     marked = marked.str.replace_all(r"\n+", f"$0{_MARK}")
     # the marks are the only characters added: the pieces add up to the text
     pieces = _explode_with_offsets(
@@ -95,14 +93,17 @@ def split_sentences(docs: pl.DataFrame) -> pl.DataFrame:
     ).rename({"p_len": "n"})
     stripped = pl.col("piece").str.strip_chars()
     lead = pl.col("n") - pl.col("piece").str.strip_chars_start().str.len_chars()
+    sentences = pieces.with_columns(sentence=stripped, s_start=pl.col("p_start") + lead)
+    # few sentences hold an abbreviation: only those are rewritten
+    sentences = sentences.with_columns(
+        replace_where_found(sentences.get_column("sentence"), _PLACEHOLDER, ".", literal=True)
+    )
     sentences = (
-        pieces.with_columns(
-            sentence=stripped.str.replace_all(_PLACEHOLDER, ".", literal=True),
-            s_start=pl.col("p_start") + lead,
+        _first_of_each(
+            sentences.with_columns(s_end=pl.col("s_start") + pl.col("sentence").str.len_chars()).filter(
+                pl.col("sentence").str.len_chars() > 0
+            )
         )
-        .with_columns(s_end=pl.col("s_start") + pl.col("sentence").str.len_chars())
-        .filter(pl.col("sentence").str.len_chars() > 0)
-        .unique(["doc_id", "sentence"], keep="first", maintain_order=True)
         .with_columns(_row=pl.int_range(pl.len(), dtype=pl.Int64))
         # rows of a document are contiguous: index = row - the document's first row
         .with_columns(
@@ -120,6 +121,29 @@ def split_sentences(docs: pl.DataFrame) -> pl.DataFrame:
         pl.col("s_end").cast(pl.Int64),
         "sentence",
     )
+
+
+def _first_of_each(sentences: pl.DataFrame) -> pl.DataFrame:
+    """`sentences` without the repeats of a sentence earlier in its document. Only the rows whose
+    hash of document and text is not unique can be repeats, and few are: only those are compared
+    as text (a unique over all the text took 54-95 ms for 20 000 articles)."""
+    key = pl.col("doc_id").hash(1) ^ pl.col("sentence").hash(2)
+    maybe = sentences.select(key.is_duplicated()).to_series().arg_true()
+    repeats = maybe.filter(
+        ~sentences[maybe].select(pl.struct("doc_id", "sentence").is_first_distinct()).to_series()
+    )
+    return sentences.filter(~pl.int_range(pl.len(), dtype=maybe.dtype).is_in(repeats.implode()))
+
+
+def replace_where_found(
+    text: pl.Series, pattern: str, value: str, *, found: str | None = None, literal: bool = False
+) -> pl.Series:
+    """`text.str.replace_all(pattern, value, literal=literal)`, rewriting only the texts in which
+    `found` (default: `pattern`) occurs: a rare pattern costs a search, not a copy of every text,
+    and a replacement with capture groups costs the regex engine's slow capture search."""
+    rows = text.str.contains(found or pattern, literal=literal).arg_true()
+    rewritten = text.gather(rows).str.replace_all(pattern, value, literal=literal)
+    return text.clone().scatter(rows, rewritten)
 
 
 def find_spans(frame: pl.DataFrame, column: str, pattern: str, keys: list[str]) -> pl.DataFrame:

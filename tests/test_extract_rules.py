@@ -202,6 +202,10 @@ def test_unknown_place_is_kept_as_written() -> None:
         ("Shelling last week killed 5 people.", dt.date(2019, 5, 13), dt.date(2019, 5, 6), "week"),
         ("Shelling on March 3, 2018 killed 5 people.", None, dt.date(2018, 3, 3), "day"),
         ("Shelling on Tuesday killed 5 people.", None, None, "unknown"),
+        # a full date with no month name, and dates that name one: read by different patterns
+        ("Shelling on 2018-03-04 killed 5 people.", dt.date(2019, 5, 13), dt.date(2018, 3, 4), "day"),
+        ("Shelling in March 2018 killed 5 people.", dt.date(2019, 5, 13), dt.date(2018, 3, 1), "month"),
+        ("Shelling on 3 March killed 5 people.", dt.date(2019, 5, 13), dt.date(2019, 3, 3), "day"),
     ],
 )
 def test_dates_resolve_against_publication_and_never_invent_a_year(

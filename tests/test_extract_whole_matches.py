@@ -16,12 +16,11 @@ from extract.casualties import (
     _IMMEDIATE_WORDS,
     _RIGHT_OUTCOME,
     _RIGHT_WORDS,
-    _mask_dates,
     _word_ending,
 )
 from extract.context import actor_mentions
 from extract.dates import _full_date, reference_dates
-from extract.spans import split_sentences
+from extract.spans import _first_of_each, replace_where_found, split_sentences
 from extract.territory import CAPTURE, verb_offset
 from ingest import read_source
 
@@ -91,12 +90,32 @@ def test_the_verb_offset_is_the_length_of_the_text_before_the_first_verb(documen
     assert got.to_series()[-2] == len("Rebels’ “Tahrir” fighters ")
 
 
-def test_dates_are_masked_where_written_as_everywhere() -> None:
-    text = pl.Series(["on 12-03-#### 5 killed", "no date", "1.2.3 and 4-5-", "", None, "٣-٤-2015"])
-    assert _mask_dates(text).equals(text.str.replace_all(_DATE, "$1/$2/"))
-    assert _mask_dates(text).to_list()[:3] == ["on 12/03/#### 5 killed", "no date", "1/2/3 and 4/5/"]
+@pytest.mark.parametrize(
+    ("pattern", "value", "literal"),
+    [(_DATE, "$1/$2/", False), ("\u2024", ".", True)],
+    ids=["dates", "abbreviation-dots"],
+)
+def test_texts_are_rewritten_where_found_as_everywhere(pattern: str, value: str, literal: bool) -> None:
+    text = pl.Series(
+        ["on 12-03-#### 5 killed", "no date", "1.2.3 and 4-5-", "", None, "٣-٤-2015", "U\u2024S\u2024 jets"]
+    )
+    expected = text.str.replace_all(pattern, value, literal=literal)
+    assert not expected.equals(text)
+    assert replace_where_found(text, pattern, value, literal=literal).equals(expected)
     assert text[0] == "on 12-03-#### 5 killed"  # the input is not written over
-    assert _mask_dates(pl.Series(["a", "b"])).to_list() == ["a", "b"]
+    assert replace_where_found(pl.Series(["a", "b"]), pattern, value, literal=literal).to_list() == ["a", "b"]
+
+
+def test_a_repeated_sentence_is_kept_once_where_it_first_comes(documents: pl.DataFrame) -> None:
+    sentences = split_sentences(documents).with_row_index("row")
+    repeated = pl.concat([sentences, sentences.sample(200, seed=1), sentences.head(3)]).with_columns(
+        # the same text in another document is no repeat
+        doc_id=pl.when(pl.col("row") % 7 == 0).then(pl.lit("other")).otherwise(pl.col("doc_id"))
+    )
+    expected = repeated.unique(["doc_id", "sentence"], keep="first", maintain_order=True)
+    kept = _first_of_each(repeated)
+    assert repeated.height - kept.height > 150
+    assert kept.equals(expected)
 
 
 def test_the_text_gives_the_reference_date_only_without_a_publication_date(documents: pl.DataFrame) -> None:

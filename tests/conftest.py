@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from orchestration import tables
@@ -31,6 +32,14 @@ SAMPLES = DEFAULT_SOURCE
 _DAGSTER_HOME = tempfile.mkdtemp(prefix="sitrep-test-dagster-home-")
 os.environ["DAGSTER_HOME"] = _DAGSTER_HOME
 ensure_manifest()
+
+
+@pytest.fixture(scope="session")
+def sample_documents() -> pl.DataFrame:
+    """The bundled sample corpus's documents, with the columns the extractor takes."""
+    from ingest import read_source
+
+    return read_source(str(SAMPLES)).documents.select("doc_id", "title", "text", "published_date")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

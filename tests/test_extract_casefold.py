@@ -3,8 +3,6 @@ must change no result: the same matches at the same offsets, the same tables wit
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 import pytest
 
@@ -12,22 +10,14 @@ from extract.casefold import contains, folded, lowered, lowered_for_gates, with_
 from extract.casualties import find_casualty_mentions
 from extract.pipeline import _extract
 from extract.spans import find_spans, split_sentences
-from ingest import read_source
 from tests.test_extract_gates import _module_patterns
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "corpus"
-
 
 @pytest.fixture(scope="module")
-def documents() -> pl.DataFrame:
-    return read_source(str(SAMPLES)).documents.select("doc_id", "title", "text", "published_date")
-
-
-@pytest.fixture(scope="module")
-def texts(documents: pl.DataFrame) -> pl.DataFrame:
+def texts(sample_documents: pl.DataFrame) -> pl.DataFrame:
     """The sample corpus's sentences as written, in upper case, in title case, and with capitals
     whose lower case is longer ("İ") or is an ASCII letter (the Kelvin sign), as `with_lower` has them."""
-    sentence = split_sentences(documents)["sentence"]
+    sentence = split_sentences(sample_documents)["sentence"]
     recased = pl.concat(
         [
             sentence,
@@ -89,7 +79,7 @@ def test_a_pattern_that_depends_on_case_is_not_folded() -> None:
         assert folded(kept_as_is) is None, kept_as_is
 
 
-def test_figures_are_read_alike_with_and_without_the_lower_case_copy(documents: pl.DataFrame) -> None:
+def test_figures_are_read_alike_with_and_without_the_lower_case_copy(sample_documents: pl.DataFrame) -> None:
     year = pl.DataFrame(
         {
             "doc_id": ["y"],
@@ -97,18 +87,18 @@ def test_figures_are_read_alike_with_and_without_the_lower_case_copy(documents: 
             "text": ["Between 2012 and 15 killed were found. On 12-03-2016 killed 4 people."],
             "published_date": [None],
         },
-        schema=documents.schema,
+        schema=sample_documents.schema,
     )
-    sentences = split_sentences(pl.concat([documents, year]))
+    sentences = split_sentences(pl.concat([sample_documents, year]))
     plain = find_casualty_mentions(sentences)
     assert plain.equals(find_casualty_mentions(with_lower(sentences, "sentence")))
     # years and dates are masked in the copy too: no "2012 and 15" range, no "3" of a date
     assert plain.filter(pl.col("doc_id") == "y")["count_best"].to_list() == [15, 4]
 
 
-def test_document_numbers_stay_inside_the_extractor(documents: pl.DataFrame) -> None:
+def test_document_numbers_stay_inside_the_extractor(sample_documents: pl.DataFrame) -> None:
     """A batch in any order and with any ids gives each document the tables it gets alone."""
-    docs = documents.head(6).with_columns(doc_id=pl.Series(["10", "9", "b#1", "a", "Z", "0"]))
+    docs = sample_documents.head(6).with_columns(doc_id=pl.Series(["10", "9", "b#1", "a", "Z", "0"]))
     together = _extract(docs.reverse())
     alone = [_extract(docs.slice(i, 1)) for i in range(docs.height)]
     for table, frame in together.items():
@@ -120,14 +110,16 @@ def test_document_numbers_stay_inside_the_extractor(documents: pl.DataFrame) -> 
     assert (events["event_id"].str.split("#e").list.first() == events["doc_id"]).all()
 
 
-def test_a_batch_with_a_long_s_reads_the_original_text_with_the_same_results(documents: pl.DataFrame) -> None:
+def test_a_batch_with_a_long_s_reads_the_original_text_with_the_same_results(
+    sample_documents: pl.DataFrame,
+) -> None:
     """One document with "ſ" leaves the batch without an exact lower-cased copy: every pattern
     then reads the original, and the other documents get the tables they get without it."""
-    archaic = documents.head(1).with_columns(
+    archaic = sample_documents.head(1).with_columns(
         doc_id=pl.lit("archaic"), text=pl.col("text").str.replace_all("s", "ſ", literal=True)
     )
-    plain = _extract(documents)
-    mixed = _extract(pl.concat([documents, archaic]))
+    plain = _extract(sample_documents)
+    mixed = _extract(pl.concat([sample_documents, archaic]))
     for table, frame in plain.items():
         others = mixed[table].filter(pl.col("doc_id") != "archaic")
         assert others.equals(frame), table

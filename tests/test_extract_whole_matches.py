@@ -5,7 +5,6 @@ can matter gives what rewriting or reading every text gives."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -22,21 +21,13 @@ from extract.context import actor_mentions
 from extract.dates import _full_date, reference_dates
 from extract.spans import _first_of_each, replace_where_found, split_sentences
 from extract.territory import CAPTURE, verb_offset
-from ingest import read_source
-
-SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "corpus"
 
 
 @pytest.fixture(scope="module")
-def documents() -> pl.DataFrame:
-    return read_source(str(SAMPLES)).documents.select("doc_id", "title", "text", "published_date")
-
-
-@pytest.fixture(scope="module")
-def tails(documents: pl.DataFrame) -> pl.Series:
+def tails(sample_documents: pl.DataFrame) -> pl.Series:
     """What follows each word of the sample corpus, 90 characters of it (the casualty step reads the
     90 after a figure), in its own case and in upper case, and a few written for the edge cases."""
-    sentence = split_sentences(documents)["sentence"]
+    sentence = split_sentences(sample_documents)["sentence"]
     starts = sentence.str.find_many([" "], overlapping=True)
     tails = (
         pl.DataFrame({"s": sentence, "at": starts})
@@ -77,8 +68,10 @@ def test_the_word_ending_a_whole_match_is_the_captured_word(
     assert read.equals(expected)
 
 
-def test_the_verb_offset_is_the_length_of_the_text_before_the_first_verb(documents: pl.DataFrame) -> None:
-    sentence = split_sentences(documents)["sentence"]
+def test_the_verb_offset_is_the_length_of_the_text_before_the_first_verb(
+    sample_documents: pl.DataFrame,
+) -> None:
+    sentence = split_sentences(sample_documents)["sentence"]
     written = pl.Series(
         ["Rebels’ “Tahrir” fighters captured Idlib, then took control of Saraqeb.", "no verb"]
     )
@@ -106,8 +99,8 @@ def test_texts_are_rewritten_where_found_as_everywhere(pattern: str, value: str,
     assert replace_where_found(pl.Series(["a", "b"]), pattern, value, literal=literal).to_list() == ["a", "b"]
 
 
-def test_a_repeated_sentence_is_kept_once_where_it_first_comes(documents: pl.DataFrame) -> None:
-    sentences = split_sentences(documents).with_row_index("row")
+def test_a_repeated_sentence_is_kept_once_where_it_first_comes(sample_documents: pl.DataFrame) -> None:
+    sentences = split_sentences(sample_documents).with_row_index("row")
     repeated = pl.concat([sentences, sentences.sample(200, seed=1), sentences.head(3)]).with_columns(
         # the same text in another document is no repeat
         doc_id=pl.when(pl.col("row") % 7 == 0).then(pl.lit("other")).otherwise(pl.col("doc_id"))
@@ -118,8 +111,10 @@ def test_a_repeated_sentence_is_kept_once_where_it_first_comes(documents: pl.Dat
     assert kept.equals(expected)
 
 
-def test_the_text_gives_the_reference_date_only_without_a_publication_date(documents: pl.DataFrame) -> None:
-    docs = documents.with_row_index("i").with_columns(
+def test_the_text_gives_the_reference_date_only_without_a_publication_date(
+    sample_documents: pl.DataFrame,
+) -> None:
+    docs = sample_documents.with_row_index("i").with_columns(
         doc_id=pl.col("i").cast(pl.Int64) % 30,  # some ids twice: every row keeps its own date
         published_date=pl.when(pl.col("i") % 2 == 0).then(pl.col("published_date")),
     )

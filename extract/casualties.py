@@ -167,7 +167,7 @@ def find_casualty_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     sentences = sentences.with_columns(
         pl.col(texts).str.replace_all(r"(?-u:\b)(?:19[5-9](?-u:\d)|20[0-3](?-u:\d))(?-u:\b)", "####")
     )
-    # "12-03-" written "12/03/", in the one text in seventy that has one
+    # "12-03-" written "12/03/", in the one sentence in 75 that has one
     sentences = sentences.with_columns(
         replace_where_found(sentences.get_column(c), _DATE, "$1/$2/") for c in texts
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from expectations.gx_import import import_gx
 from expectations.suites import DATE_COLUMNS, SUITES
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def _context() -> Any:
     with _lock:
         if "context" not in _state:
             os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-            import great_expectations as gx
+            gx = import_gx()
             from great_expectations.data_context.types.base import (
                 DataContextConfig,
                 InMemoryStoreBackendDefaults,
@@ -104,8 +105,7 @@ def _validation_definition(suite_name: str) -> Any:
         context = _context()
         validations: dict[str, Any] = _state["validations"]
         if suite_name not in validations:
-            import great_expectations as gx
-
+            gx = import_gx()
             # all expectations at once: `add_expectation` stores the whole suite again each time
             # (0.8 s against 0.05 s for the eleven suites)
             suite = context.suites.add(

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from expectations.gx_import import import_gx
 from extract.schema import (
     ACTORS,
     ADMIN1,
@@ -73,9 +74,7 @@ DATE_COLUMNS = ("published_date", "event_date")
 
 
 def _gxe() -> Any:
-    import great_expectations.expectations as gxe
-
-    return gxe
+    return import_gx().expectations
 
 
 def _columns_present(columns: Iterable[str]) -> Expectation:

@@ -180,3 +180,52 @@ def test_a_waiting_process_that_cannot_start_leaves_dbt_to_its_step(
     finally:
         resource.teardown_after_execution(build_init_resource_context())
     assert list(deep.iterdir()) == []
+
+
+def test_the_waiting_process_builds_every_schema_a_dbt_command_validates_with(tmp_path: Path) -> None:
+    """After `warm_up_schemas`, a `dbt parse` of the project as a run's dbt step does it (partial:
+    the target holds the previous parse) builds no JSON schema of its own. dbt validating another
+    class in a new version fails this: add it to `_VALIDATED_CLASSES`."""
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        f"""
+import sys
+from orchestration import dbt_warm, let_dbt_core_in
+let_dbt_core_in()
+import dbt_common.dataclass_schema as schemas
+from dbt.cli.main import cli
+
+built = []
+original = schemas.build_json_schema
+schemas.build_json_schema = lambda cls, *a, **k: built.append(cls.__name__) or original(cls, *a, **k)
+if sys.argv[1] == "warm":
+    dbt_warm.warm_up_schemas()
+warmed = list(built)
+built.clear()
+try:
+    cli.main(["parse", "--quiet", "--target-path", {str(tmp_path / "target")!r}], prog_name="dbt")
+except SystemExit as exit_:
+    assert not exit_.code, exit_.code
+print("warmed", sorted(warmed))
+print("built", sorted(built))
+"""
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DBT_PROFILES_DIR"}
+    env["SITREP_BUILD_DB"] = str(tmp_path / "sitrep.duckdb")
+    reports = {}
+    for mode in ("first", "warm", "cold"):  # the first parse is a full one, and writes the target
+        done = subprocess.run(
+            [sys.executable, str(probe), mode],
+            cwd=Path(dbt_warm.__file__).resolve().parents[1] / "dbt_project",
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        lines = [line for line in done.stdout.splitlines() if line.startswith(("warmed", "built"))]
+        reports[mode] = dict(line.split(" ", 1) for line in lines)
+    assert reports["warm"]["built"] == "[]"
+    # the same parse without the warm-up builds exactly the schemas the warm-up built
+    assert reports["cold"]["warmed"] == "[]"
+    assert reports["cold"]["built"] == reports["warm"]["warmed"] != "[]"

@@ -13,7 +13,6 @@ This module imports only the standard library at the top: the client's start-up 
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import signal
@@ -120,14 +119,11 @@ def serve(listening_fd: int, path: str, parent_pid: int) -> int:
     try:
         # what any dbt command imports
         from orchestration import let_dbt_core_in
-        from orchestration.paths import DBT_PROJECT_DIR
 
         let_dbt_core_in()
         import dbt.adapters.duckdb
         import dbt.task.build  # noqa: F401
 
-        warm_up_schemas()
-        warm_up_macros(DBT_PROJECT_DIR / "target" / "manifest.json")
         listener.settimeout(_ACCEPT_POLL_SECONDS)
         while True:
             try:
@@ -146,78 +142,6 @@ def serve(listening_fd: int, path: str, parent_pid: int) -> int:
         conn.sendall(_LENGTH.pack(os.getpid()))
         conn.sendall(_LENGTH.pack(_run_dbt(conn)))
     return 0
-
-
-# The classes every dbt command validates its project, profile and flags against. dbt builds each
-# one's JSON schema on first use in a process and caches it; built before the command comes, they
-# take ~0.55 s off its parse (1.17-1.19 s to 0.60-0.63 s for a partial parse of this project).
-_VALIDATED_CLASSES = (
-    ("dbt.contracts.project", "ProjectFlags"),
-    ("dbt.contracts.project", "ProfileConfig"),
-    ("dbt.contracts.project", "Project"),
-    ("dbt.contracts.project", "PackageConfig"),
-    ("dbt.contracts.project", "Configuration"),
-    ("dbt.contracts.selection", "SelectorFile"),
-    ("dbt.adapters.duckdb.credentials", "DuckDBCredentials"),
-)
-
-
-def warm_up_schemas() -> None:
-    """Build the JSON schemas dbt validates with while no command waits for them."""
-    for module, name in _VALIDATED_CLASSES:
-        getattr(importlib.import_module(module), name).json_schema()
-
-
-def warm_up_macros(manifest: Path) -> int:
-    """Compile the macros a build can call into dbt's process-wide template cache; how many.
-
-    dbt compiles a macro's Jinja the first time a process calls it, ~0.6 s for the ~130 a build
-    calls, and caches it by its text (`dbt_common.clients.jinja.template_cache`). The project's
-    prepared manifest (`dbt_manifest.ensure_manifest`) has the same macro texts as the build's own
-    parse. Which macros a build calls is read from it: those the nodes depend on and their
-    materializations, what those call (the manifest's static `depends_on`), and the adapter and
-    default implementations of each name (`adapter.dispatch` picks one at run time). That is
-    ~170 of the 532 macros and covers ~109 of the ~130 a build calls; the others are called by the
-    adapter's Python. A macro that does not compile is left for dbt to report.
-    """
-    from types import SimpleNamespace
-
-    from dbt_common.clients.jinja import template_cache
-    from dbt_common.exceptions import CompilationError
-
-    try:
-        parsed = json.loads(manifest.read_text())
-    except (OSError, ValueError):  # no prepared manifest: dbt compiles as it goes
-        return 0
-    macros: dict[str, dict] = parsed.get("macros", {})
-    by_name: dict[str, list[str]] = {}
-    for key, macro in macros.items():
-        by_name.setdefault(macro["name"], []).append(key)
-
-    def implementations(name: str) -> list[str]:
-        base = name.removeprefix("duckdb__").removeprefix("default__")
-        names = (base, f"duckdb__{base}", f"default__{base}")
-        return [key for candidate in names for key in by_name.get(candidate, [])]
-
-    pending: list[str] = []
-    for node in parsed.get("nodes", {}).values():
-        pending.extend(node.get("depends_on", {}).get("macros", []))
-        materialized = node.get("config", {}).get("materialized")
-        for adapter in ("duckdb", "default"):
-            pending.extend(by_name.get(f"materialization_{materialized}_{adapter}", []))
-    compiled: set[str] = set()
-    while pending:
-        key = pending.pop()
-        if key in compiled or key not in macros:
-            continue
-        compiled.add(key)
-        macro = macros[key]
-        pending.extend(macro.get("depends_on", {}).get("macros", []))
-        pending.extend(implementations(macro["name"]))
-        with suppress(CompilationError):
-            stand_in = SimpleNamespace(name=macro["name"], macro_sql=macro["macro_sql"])
-            template_cache.get_node_template(stand_in)
-    return len(compiled)
 
 
 def _run_dbt(conn: socket.socket) -> int:

@@ -12,12 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CliRun, copy_published
 from dagster import build_init_resource_context
 
 from orchestration import dbt_warm
 from orchestration.dbt_manifest import ensure_manifest
-from orchestration.paths import DBT_PROJECT_DIR
 from orchestration.resources import dbt_resource
 
 CLIENT = str(Path(sys.executable).parent / dbt_warm.CLIENT)
@@ -182,104 +180,3 @@ def test_a_waiting_process_that_cannot_start_leaves_dbt_to_its_step(
     finally:
         resource.teardown_after_execution(build_init_resource_context())
     assert list(deep.iterdir()) == []
-
-
-def test_the_waiting_process_builds_every_schema_a_dbt_command_validates_with(tmp_path: Path) -> None:
-    """After `warm_up_schemas`, a `dbt parse` of the project as a run's dbt step does it (partial:
-    the target holds the previous parse) builds no JSON schema of its own. dbt validating another
-    class in a new version fails this: add it to `_VALIDATED_CLASSES`."""
-    probe = tmp_path / "probe.py"
-    probe.write_text(
-        f"""
-import sys
-from orchestration import dbt_warm, let_dbt_core_in
-let_dbt_core_in()
-import dbt_common.dataclass_schema as schemas
-from dbt.cli.main import cli
-
-built = []
-original = schemas.build_json_schema
-schemas.build_json_schema = lambda cls, *a, **k: built.append(cls.__name__) or original(cls, *a, **k)
-if sys.argv[1] == "warm":
-    dbt_warm.warm_up_schemas()
-warmed = list(built)
-built.clear()
-try:
-    cli.main(["parse", "--quiet", "--target-path", {str(tmp_path / "target")!r}], prog_name="dbt")
-except SystemExit as exit_:
-    assert not exit_.code, exit_.code
-print("warmed", sorted(warmed))
-print("built", sorted(built))
-"""
-    )
-    env = {k: v for k, v in os.environ.items() if k != "DBT_PROFILES_DIR"}
-    env["SITREP_BUILD_DB"] = str(tmp_path / "sitrep.duckdb")
-    reports = {}
-    for mode in ("first", "warm", "cold"):  # the first parse is a full one, and writes the target
-        done = subprocess.run(
-            [sys.executable, str(probe), mode],
-            cwd=Path(dbt_warm.__file__).resolve().parents[1] / "dbt_project",
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
-        lines = [line for line in done.stdout.splitlines() if line.startswith(("warmed", "built"))]
-        reports[mode] = dict(line.split(" ", 1) for line in lines)
-    assert reports["warm"]["built"] == "[]"
-    # the same parse without the warm-up builds exactly the schemas the warm-up built
-    assert reports["cold"]["warmed"] == "[]"
-    assert reports["cold"]["built"] == reports["warm"]["warmed"] != "[]"
-
-
-def test_the_waiting_process_compiles_most_macros_a_build_calls(tmp_path: Path, samples_run: CliRun) -> None:
-    """A `dbt build` after `warm_up_macros` compiles few macros itself: it finds the rest in dbt's
-    template cache (the same build without the warm-up compiles every macro it calls)."""
-    assert samples_run.exit_code == 0, samples_run.output
-    assert dbt_warm.warm_up_macros(tmp_path / "no-manifest.json") == 0
-    probe = tmp_path / "probe.py"
-    probe.write_text(
-        """
-import sys
-from orchestration import dbt_warm, let_dbt_core_in
-from orchestration.paths import DBT_PROJECT_DIR
-let_dbt_core_in()
-from dbt.cli.main import cli
-from dbt_common.clients.jinja import template_cache
-
-warmed = dbt_warm.warm_up_macros(DBT_PROJECT_DIR / "target" / "manifest.json") if sys.argv[1] == "warm" else 0
-compiled = []
-original = template_cache.get_node_template
-def get_node_template(node):
-    if node.macro_sql not in template_cache.file_cache:
-        compiled.append(node.unique_id)
-    return original(node)
-template_cache.get_node_template = get_node_template
-try:
-    cli.main(["build", "--quiet", "--target-path", sys.argv[2]], prog_name="dbt")
-except SystemExit as exit_:
-    assert not exit_.code, exit_.code
-print("counts", warmed, len(set(compiled)))
-"""
-    )
-    counts = {}
-    for mode in ("warm", "cold"):
-        warehouse = copy_published(samples_run.warehouse, tmp_path / mode)
-        env = {k: v for k, v in os.environ.items() if k != "DBT_PROFILES_DIR"}
-        env["SITREP_BUILD_DB"] = str(warehouse)
-        done = subprocess.run(
-            [sys.executable, str(probe), mode, str(tmp_path / mode / "target")],
-            cwd=DBT_PROJECT_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-        line = next(line for line in done.stdout.splitlines() if line.startswith("counts"))
-        counts[mode] = tuple(int(n) for n in line.split()[1:])
-    (warmed, compiled_warm), (_, compiled_cold) = counts["warm"], counts["cold"]
-    assert compiled_cold > 50
-    assert warmed > compiled_cold  # what it compiled includes macros this build did not call
-    assert compiled_warm * 4 < compiled_cold

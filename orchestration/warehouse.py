@@ -237,32 +237,10 @@ class Warehouse:
         one; on a first publish also the next run's spare."""
         started = time.perf_counter()
         state = self._build_state()
-        if self.published.exists():
-            return self._stage_published(started, state)
-        # The first publish: the next run's spare is a second copy, made beside the first. Two
-        # copies of a 4.7 GB file at once took 11.7-18.1 s here, one after the other 37.7-41.7 s.
-        next_spare = self.build_dir / f"{self.spare.name}.tmp-{os.getpid()}-next"
-        pool = ThreadPoolExecutor(1, thread_name_prefix="warehouse-next-spare")
-        copying = pool.submit(_copy_durably, self.build, next_spare, atomic=False)
-        pool.shutdown(wait=False)
-        try:
-            staged = self._stage_published(started, state)
-        except BaseException:
-            _wait_for(copying)
-            next_spare.unlink(missing_ok=True)
-            raise
-        try:
-            copying.result()
-        except BaseException:
-            if staged.path != self.spare:
-                staged.path.unlink(missing_ok=True)
-            next_spare.unlink(missing_ok=True)
-            raise
-        how = replace(staged.how, seconds=time.perf_counter() - started)
-        return replace(staged, how=how, next_spare=next_spare)
-
-    def _stage_published(self, started: float, state: tuple[int, int, bool]) -> _Staged:
-        """The file to rename over the published one: the spare brought up to date, or a copy."""
+        next_spare = None
+        if not self.published.exists():
+            next_spare = self.build_dir / f"{self.spare.name}.tmp-{os.getpid()}-next"
+            _copy_durably(self.build, next_spare, atomic=False)
         if self.spare.exists() and not _same_file(self.spare, self.published):
             try:
                 result = spare.sync(self.spare, self.build)
@@ -276,7 +254,7 @@ class Warehouse:
                         f"{result.changed_documents} changed documents, found by {result.found_by}",
                         seconds=time.perf_counter() - started,
                     )
-                    return _Staged(self.spare, how, state)
+                    return _Staged(self.spare, how, state, next_spare)
                 reason = "the spare kept a write-ahead log"
         else:
             reason = "no spare from an earlier publish"
@@ -285,7 +263,9 @@ class Warehouse:
         Path(f"{self.spare}.wal").unlink(missing_ok=True)
         tmp = self.published.with_name(f"{self.published.name}.tmp-{os.getpid()}")
         _copy_durably(self.build, tmp, atomic=False)
-        return _Staged(tmp, Published("copy", reason, seconds=time.perf_counter() - started), state)
+        return _Staged(
+            tmp, Published("copy", reason, seconds=time.perf_counter() - started), state, next_spare
+        )
 
     def _restore_build(self) -> str:
         # A stale WAL next to the build file would be replayed onto the restored copy.
@@ -359,12 +339,11 @@ class Warehouse:
         _fsync_dir(path.parent)
 
 
-def _wait_for(work: Future[_Staged] | Future[None] | None) -> None:
-    """Wait until `work` is done, without its errors: a staging's are for `publish()`, which stages
-    again; a copy's, when something else failed first, give way to that error."""
-    if work is not None:
+def _wait_for(staging: Future[_Staged] | None) -> None:
+    """Wait until `staging` is done; its errors are for `publish()`, which stages again."""
+    if staging is not None:
         with contextlib.suppress(OSError, duckdb.Error):
-            work.result()
+            staging.result()
 
 
 def _same_file(a: Path, b: Path) -> bool:

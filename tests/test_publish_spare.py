@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import duckdb
@@ -453,28 +452,6 @@ def test_a_run_that_does_not_publish_stages_nothing(samples_run: CliRun, tmp_pat
     assert result.success
     assert _sha(wh.spare) == spare_before
     assert not list(wh.build_dir.glob("*.tmp-*")) and not list(dst.glob("*.tmp-*"))
-
-
-def test_a_first_publish_makes_its_two_copies_at_once(
-    tmp_warehouse: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The published file and the next run's spare are copied side by side (each copy waits for
-    the other to start: copied one after the other, the first would wait in vain)."""
-    both_started = threading.Barrier(2, timeout=30)
-    copy = warehouse_module._copy_durably
-
-    def copy_beside_the_other(source: Path, target: Path, *, atomic: bool = True) -> None:
-        both_started.wait()
-        copy(source, target, atomic=atomic)
-
-    monkeypatch.setattr(warehouse_module, "_copy_durably", copy_beside_the_other)
-    wh = Warehouse.at(tmp_warehouse)
-    _write_documents(wh, "r1", {f"d{i}": 2 for i in range(10)})
-    how = wh.publish()
-    assert how.method == "copy" and how.seconds > 0
-    assert wh.spare.exists() and _inode(wh.spare) != _inode(wh.published)
-    assert _differences(wh.published, wh.build) == {} and _differences(wh.spare, wh.build) == {}
-    assert not list(wh.build_dir.glob("*.tmp-*")) and not list(tmp_warehouse.parent.glob("*.tmp-*"))
 
 
 def test_a_first_publish_whose_spare_copy_fails_publishes_nothing_and_leaves_no_copy(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from expectations import gx_tuning
 from expectations.gx_import import import_gx
 from expectations.suites import DATE_COLUMNS, SUITES
 
@@ -61,6 +62,7 @@ def _context() -> Any:
         if "context" not in _state:
             os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
             gx = import_gx()
+            gx_tuning.install()
             from great_expectations.data_context.types.base import (
                 DataContextConfig,
                 InMemoryStoreBackendDefaults,
@@ -238,7 +240,7 @@ def validate(suite: str, frame: pd.DataFrame | pl.DataFrame) -> SuiteOutcome:
     if suite not in SUITES:
         raise KeyError(f"unknown suite {suite!r}; known: {sorted(SUITES)}")
     data = _to_pandas(frame)
-    with _lock:
+    with _lock, gx_tuning.memoised_configurations():
         validation = _validation_definition(suite)
         result = validation.run(batch_parameters={"dataframe": data}, result_format=RESULT_FORMAT)
     failed = [_describe(r) for r in result.results if not r.success]

@@ -15,12 +15,16 @@ from expectations import gx_tuning, runner, validate
 SPOILED = {suite: (column, value) for suite, column, value, _ in reversed(BAD)}
 
 
-def _results(suite: str, frame: Any) -> list[dict]:
+def _run(suite: str, frame: Any) -> Any:
+    """GX's own result of validating `frame` with the suite's registered validation."""
     validation = runner._validation_definition(suite)
-    result = validation.run(
+    return validation.run(
         batch_parameters={"dataframe": runner._to_pandas(frame)}, result_format=runner.RESULT_FORMAT
     )
-    return [r.to_json_dict() for r in result.results]
+
+
+def _results(suite: str, frame: Any) -> list[dict]:
+    return [r.to_json_dict() for r in _run(suite, frame).results]
 
 
 @pytest.mark.parametrize("suite", sorted(SPOILED))
@@ -76,12 +80,6 @@ def test_the_memo_lives_only_inside_its_block_and_its_thread():
 
 
 def test_batches_are_not_fingerprinted():
-    runner._context()
-    validation = runner._validation_definition("extract_events")
-    result = validation.run(
-        batch_parameters={"dataframe": runner._to_pandas(good("extract_events"))},
-        result_format=runner.RESULT_FORMAT,
-    )
-    markers = result.meta["batch_markers"]
+    markers = _run("extract_events", good("extract_events")).meta["batch_markers"]
     assert "ge_load_time" in markers
     assert "pandas_data_fingerprint" not in markers

@@ -24,6 +24,13 @@ or deleted fails that check, and the documents are then found by joining every r
 doc_id, in passes of at most `DOCS_PER_PASS` documents (the join's memory stays bounded as the
 history grows).
 
+The spare's side of that check needs no pass over it in steady state: a sync that passes it
+knows the sums over every row of the file it leaves (the build's), and remembers them beside the
+spare (`<spare>.sums.json`) for that file — by inode, size and modification time — which comes back
+as the spare two publishes later. The spare's unstamped rows are then its remembered sums less
+its rows of changed documents (none, when the changed documents are new ones). A file that
+changed since, or no memo, and the sums are taken over the spare's rows as before.
+
 That holds between any two states the pipeline left, however many runs apart, as long as both
 were built by the same models and extractor. So the sync refuses (and publish copies the file,
 as before) unless the two catalogs are identical — same tables, columns, views and table
@@ -35,6 +42,9 @@ is one transaction: a refused or failed sync leaves the spare as it was.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +72,7 @@ class SyncResult:
     tables_by_document: int
     tables_whole: int
     found_by: str  # "stamps", or "every row" when the stamps' check failed
+    sums_remembered: bool = False  # the spare's sums came from the memo, not a pass over it
 
 
 # What must be equal in both files for a sync by document (one row per kind, `?` the file).
@@ -103,14 +114,30 @@ _STAMPED_LATER = " UNION ".join(
     f"SELECT doc_id FROM build.{table} WHERE ({stamp} <= ?) IS NOT TRUE"
     for _, table, stamp in _BOOKKEEPING_ROWS
 )
-# Count and sum of the row hashes of every other row, per side and table (parameters: the two
-# latest stamps, twice). An anti join keeps rows without a doc_id, which `NOT IN` would drop.
-_UNSTAMPED_SUMS = " UNION ALL ".join(
-    f"SELECT '{side}.{table}' AS part, count(*) AS n, sum(hash(r)::HUGEINT) AS h FROM ("
-    f"SELECT {cols} FROM {side}.{table} t ANTI JOIN changed_docs c ON t.doc_id = c.doc_id "
-    f"WHERE t.{stamp} <= ?) r"
-    for side in ("spare", "build")
-    for cols, table, stamp in _BOOKKEEPING_ROWS
+
+
+# Count and sum of the row hashes of each bookkeeping table of one side: rows (table, changed, n, h),
+# `changed` NULL unless split by whether the row's document changed (a split leaves out empty
+# halves). `r` is the subquery's row as a struct.
+def _sums(side: str, where: str = "", split: bool = False) -> str:
+    flag = "coalesce(r.doc_id IN (SELECT doc_id FROM changed_docs), false)" if split else "NULL"
+    return " UNION ALL ".join(
+        f"SELECT '{table}', {flag}, count(*), coalesce(sum(hash(r)::HUGEINT), 0) "
+        f"FROM (SELECT {cols} FROM {side}.{table}{where}) r" + (" GROUP BY ALL" if split else "")
+        for cols, table, _ in _BOOKKEEPING_ROWS
+    )
+
+
+# Every row of the build, split into the rows of changed documents and the rest. A row without a
+# doc_id is among the rest (`IN` gives NULL for it).
+_BUILD_SUMS = _sums("build", split=True)
+# Every row of the spare, and its rows of changed documents.
+_SPARE_SUMS = _sums("spare")
+_SPARE_CHANGED_SUMS = _sums("spare", " WHERE doc_id IN (SELECT doc_id FROM changed_docs)")
+# Whether the spare has any row of a changed document (reads doc_id alone).
+_SPARE_HAS_CHANGED = " OR ".join(
+    f"EXISTS (SELECT 1 FROM spare.{table} WHERE doc_id IN (SELECT doc_id FROM changed_docs))"
+    for _, table, _ in _BOOKKEEPING_ROWS
 )
 
 
@@ -139,8 +166,48 @@ _CHANGED_DOCUMENTS_IN_PASS = _changed_documents(" WHERE hash(doc_id) % ? = ?")
 DOCS_PER_PASS = 4_000_000
 
 
+# Count and sum of row hashes, by bookkeeping table.
+Sums = dict[str, tuple[int, int]]
+
+
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> int:
     return int(con.execute(sql, params or []).fetchall()[0][0])
+
+
+def _memo(spare: Path) -> Path:
+    return spare.with_name(f"{spare.name}.sums.json")
+
+
+def _identity(path: Path) -> list[int | str]:
+    """What tells a file from any later state of it (and the hash function the sums were taken with)."""
+    stat = path.stat()
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns, duckdb.__version__]
+
+
+def _memo_entries(spare: Path) -> list[dict[str, object]]:
+    try:
+        entries = json.loads(_memo(spare).read_text())
+    except (OSError, ValueError):  # none yet, or unreadable: the sums are taken again
+        return []
+    return entries if isinstance(entries, list) else []
+
+
+def _remembered(spare: Path) -> Sums | None:
+    """The sums remembered for the file now at `spare`, if it is the file they were taken for."""
+    identity = _identity(spare)
+    for entry in _memo_entries(spare):
+        if entry.get("file") == identity:
+            return {table: (int(n), int(h)) for table, (n, h) in dict(entry["sums"]).items()}
+    return None
+
+
+def _remember(spare: Path, sums: Sums) -> None:
+    """Remember `sums` for the file now at `spare`, beside the previous file's (the published one,
+    the spare after next publish); older entries go."""
+    entries = [*_memo_entries(spare)[-1:], {"file": _identity(spare), "sums": sums}]
+    tmp = spare.with_name(f"{spare.name}.tmp-{os.getpid()}-sums")  # swept as the spare's leftovers are
+    tmp.write_text(json.dumps(entries))
+    os.replace(tmp, _memo(spare))
 
 
 def sync(spare: Path, build: Path) -> SyncResult:
@@ -149,6 +216,7 @@ def sync(spare: Path, build: Path) -> SyncResult:
     `build` must be checkpointed and not open read-write; `spare` must not be open anywhere
     (DuckDB's lock refuses otherwise, e.g. when a reader still has this old published file open).
     """
+    remembered = _remembered(spare)  # before DuckDB opens the file
     con = duckdb.connect(config=DUCKDB_CONFIG)
     try:
         con.execute("SET enable_progress_bar = false")  # a session option, not a config one
@@ -167,20 +235,26 @@ def sync(spare: Path, build: Path) -> SyncResult:
                 [schema, table],
             ):
                 raise SyncRefusedError(f"no {schema}.{table}: not a warehouse the pipeline built")
-        result = _apply(con)
+        result, sums = _apply(con, remembered)
         con.execute("CHECKPOINT spare")  # leaves no WAL; the caller checks before publishing it
-        return result
     finally:
         con.close()
+    if sums is not None:
+        with contextlib.suppress(OSError):  # a memo not written costs the next sync a pass
+            _remember(spare, sums)
+    return result
 
 
-def _apply(con: duckdb.DuckDBPyConnection) -> SyncResult:
+def _apply(con: duckdb.DuckDBPyConnection, remembered: Sums | None) -> tuple[SyncResult, Sums | None]:
+    """Bring the spare up to date in one transaction; the result, and the sums of the build's rows
+    when the stamps' check took them (the spare's after the sync)."""
     con.execute("BEGIN")
     try:
         documents = _count(con, "SELECT count(*) FROM build.raw.documents")
         con.execute("CREATE TEMP TABLE changed_docs (doc_id VARCHAR)")
         found_by = "stamps"
-        if not _changed_by_stamps(con):
+        build_sums = _changed_by_stamps(con, remembered)
+        if build_sums is None:
             found_by = "every row"
             con.execute("DELETE FROM changed_docs")
             _changed_by_rows(con, documents)
@@ -218,19 +292,45 @@ def _apply(con: duckdb.DuckDBPyConnection) -> SyncResult:
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return SyncResult(changed, documents, by_document, len(relations) - by_document, found_by)
+    result = SyncResult(
+        changed, documents, by_document, len(relations) - by_document, found_by, remembered is not None
+    )
+    return result, build_sums
 
 
-def _changed_by_stamps(con: duckdb.DuckDBPyConnection) -> bool:
-    """Fill `changed_docs` with the documents stamped later than the spare's latest stamps; whether
-    every other row is the same on both sides (else they are not all the changed documents)."""
+def _changed_by_stamps(con: duckdb.DuckDBPyConnection, remembered: Sums | None) -> Sums | None:
+    """Fill `changed_docs` with the documents stamped later than the spare's latest stamps. If every
+    other row is the same on both sides (else they are not all the changed documents), return the
+    sums of all the build's rows; else None.
+
+    Every build row stamped later belongs to a changed document, so "every other row" is, on each
+    side, every row less the rows of changed documents. `remembered`: the spare's sums, if known.
+    """
     latest = con.execute(_SPARE_LATEST).fetchall()[0]
     if None in latest:  # an empty spare: nothing to compare from
-        return False
-    stamps = list(latest)
-    con.execute(f"INSERT INTO changed_docs SELECT doc_id FROM ({_STAMPED_LATER})", stamps)
-    sums = {part: (n, h) for part, n, h in con.execute(_UNSTAMPED_SUMS, stamps * 2).fetchall()}
-    return all(sums[f"spare.{table}"] == sums[f"build.{table}"] for _, table, _ in _BOOKKEEPING_ROWS)
+        return None
+    con.execute(f"INSERT INTO changed_docs SELECT doc_id FROM ({_STAMPED_LATER})", list(latest))
+    build = {(table, changed): (n, h) for table, changed, n, h in con.execute(_BUILD_SUMS).fetchall()}
+    spare = remembered if remembered is not None else _fetch_sums(con, _SPARE_SUMS)
+    spare_changed = (
+        _fetch_sums(con, _SPARE_CHANGED_SUMS) if _count(con, f"SELECT {_SPARE_HAS_CHANGED}") else {}
+    )
+    totals: Sums = {}
+    for _, table, _ in _BOOKKEEPING_ROWS:
+        rest = build.get((table, False), (0, 0))
+        of_changed = build.get((table, True), (0, 0))
+        if _minus(spare.get(table, (0, 0)), spare_changed.get(table, (0, 0))) != rest:
+            return None
+        totals[table] = (rest[0] + of_changed[0], rest[1] + of_changed[1])
+    return totals
+
+
+def _fetch_sums(con: duckdb.DuckDBPyConnection, sql: str) -> Sums:
+    return {table: (int(n), int(h)) for table, _, n, h in con.execute(sql).fetchall()}
+
+
+def _minus(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    return a[0] - b[0], a[1] - b[1]
 
 
 def _changed_by_rows(con: duckdb.DuckDBPyConnection, documents: int) -> None:

@@ -251,7 +251,8 @@ class Warehouse:
                     _fsync_file(self.spare)
                     how = Published(
                         "spare",
-                        f"{result.changed_documents} changed documents, found by {result.found_by}",
+                        f"{result.changed_documents} changed documents, found by {result.found_by}"
+                        + (", the spare's row sums remembered" if result.sums_remembered else ""),
                         seconds=time.perf_counter() - started,
                     )
                     return _Staged(self.spare, how, state, next_spare)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -188,7 +189,9 @@ def test_sync_refuses_rows_older_than_their_documents_processing(pair: tuple[Pat
     with duckdb.connect(str(build)) as con:
         _put(con, "new", "a new article", events=2, run_id="r2")
         con.execute("UPDATE extract.events SET processed_at = NULL WHERE doc_id = 'new' AND sentence_idx = 1")
-    with pytest.raises(spare.SyncRefusedError, match=r"extract\.events has 31 rows after the sync, the build 32"):
+    with pytest.raises(
+        spare.SyncRefusedError, match=r"extract\.events has 31 rows after the sync, the build 32"
+    ):
         spare.sync(spare_file, build)
 
 
@@ -245,6 +248,80 @@ def test_sync_compares_a_long_history_in_what_fits_duckdbs_memory(
     assert _differences(spare_file, build) == {}
 
 
+def _row_sums(path: Path) -> spare.Sums:
+    """Every row's count and hash sum of the bookkeeping tables, taken over the file itself."""
+    with duckdb.connect() as con:
+        con.execute("ATTACH ? AS spare (READ_ONLY)", [str(path)])
+        return spare._fetch_sums(con, spare._SPARE_SUMS)
+
+
+def _memo_sums(path: Path) -> list[spare.Sums]:
+    return [entry["sums"] for entry in json.loads(Path(f"{path}.sums.json").read_text())]
+
+
+def _add_new_document(build: Path, doc_id: str) -> None:
+    with duckdb.connect(str(build)) as con:
+        _put(con, doc_id, f"{doc_id}, a new article", events=2, run_id=doc_id)
+
+
+def test_a_sync_remembers_the_sums_of_the_file_it_leaves_for_its_next_sync(pair: tuple[Path, Path]) -> None:
+    spare_file, build = pair
+    _add_new_document(build, "new-1")
+    first = spare.sync(spare_file, build)
+    assert (first.found_by, first.sums_remembered) == ("stamps", False)  # nothing remembered yet
+    assert _memo_sums(spare_file)[-1] == {t: list(v) for t, v in _row_sums(spare_file).items()}
+
+    _add_new_document(build, "new-2")
+    second = spare.sync(spare_file, build)
+
+    assert (second.found_by, second.sums_remembered, second.changed_documents) == ("stamps", True, 1)
+    assert _differences(spare_file, build) == {}
+    # the memo keeps the file before (the published one, the spare after next) and this one
+    assert len(_memo_sums(spare_file)) == 2
+    assert _memo_sums(spare_file)[-1] == {t: list(v) for t, v in _row_sums(spare_file).items()}
+
+
+def test_remembered_sums_are_checked_like_counted_ones(pair: tuple[Path, Path]) -> None:
+    """Sums that do not add up (here a memo spoiled by hand) send the sync to join every row."""
+    spare_file, build = pair
+    _add_new_document(build, "new-1")
+    spare.sync(spare_file, build)
+    memo = Path(f"{spare_file}.sums.json")
+    entries = json.loads(memo.read_text())
+    entries[-1]["sums"]["raw.documents"][1] += 1
+    memo.write_text(json.dumps(entries))
+    _add_new_document(build, "new-2")
+
+    result = spare.sync(spare_file, build)
+
+    assert (result.found_by, result.sums_remembered, result.changed_documents) == ("every row", True, 1)
+    assert _differences(spare_file, build) == {}
+
+
+@pytest.mark.parametrize("change", ["touched", "rewritten", "memo unreadable"])
+def test_sums_remembered_for_another_state_of_the_file_are_not_used(
+    pair: tuple[Path, Path], change: str
+) -> None:
+    spare_file, build = pair
+    _add_new_document(build, "new-1")
+    spare.sync(spare_file, build)
+    if change == "touched":
+        os.utime(spare_file, ns=(0, os.stat(spare_file).st_mtime_ns + 1))
+    elif change == "rewritten":  # a row of an unchanged document edited in place
+        with duckdb.connect(str(spare_file)) as con:
+            con.execute("UPDATE raw.documents SET title = 'edited' WHERE doc_id = 'd04'")
+    else:
+        Path(f"{spare_file}.sums.json").write_text("{not json")
+    _add_new_document(build, "new-2")
+
+    result = spare.sync(spare_file, build)
+
+    expected = ("every row", 2) if change == "rewritten" else ("stamps", 1)  # d04 differs again
+    assert (result.found_by, result.changed_documents) == expected
+    assert not result.sums_remembered
+    assert _differences(spare_file, build) == {}
+
+
 def test_sync_refuses_a_file_the_pipeline_did_not_build(tmp_path: Path) -> None:
     files = []
     for name in ("a.duckdb", "b.duckdb"):
@@ -286,6 +363,29 @@ def test_publish_stages_the_spare_and_keeps_the_old_file_as_the_next_spare(tmp_w
     assert _differences(wh.published, wh.build) == {}
     assert query(wh.published, "SELECT count(*) FROM extract.events") == [(23,)]
     assert not list(wh.build_dir.glob("*.tmp-*")) and not list(tmp_warehouse.parent.glob("*.tmp-*"))
+
+
+def test_from_the_second_sync_of_a_file_on_publish_finds_the_spares_sums_remembered(
+    tmp_warehouse: Path,
+) -> None:
+    """The published file and the spare take turns: the file a sync leaves is the spare again two
+    publishes later, with the sums that sync remembered for it."""
+    wh = Warehouse.at(tmp_warehouse)
+    _write_documents(wh, "r1", {f"d{i}": 1 for i in range(10)})
+    wh.publish()  # a copy, and a copy as the spare: no sums remembered for either
+    details = []
+    for run in range(2, 6):
+        _write_documents(wh, f"r{run}", {f"d{run + 8}": 1})
+        how = wh.publish()
+        assert how.method == "spare"
+        details.append(how.detail)
+        assert _differences(wh.published, wh.build) == {}
+    assert [detail.endswith("the spare's row sums remembered") for detail in details] == [
+        False,
+        False,
+        True,
+        True,
+    ]
 
 
 def test_a_reader_holding_the_spare_gets_a_copy_published_and_keeps_its_snapshot(
@@ -439,11 +539,15 @@ def test_a_run_that_does_not_publish_stages_nothing(samples_run: CliRun, tmp_pat
     wh = Warehouse.at(dst / samples_run.warehouse.name)
     spare_before = _sha(wh.spare)
     job = defs.resolve_job_def(SITREP_JOB_NAME)
-    dbt_keys = [k for k in job.asset_layer.selected_asset_keys if k.path[0] in ("staging", "intermediate", "marts")]
+    dbt_keys = [
+        k for k in job.asset_layer.selected_asset_keys if k.path[0] in ("staging", "intermediate", "marts")
+    ]
     assert AssetKey(["marts", "fct_incidents"]) in dbt_keys
     with DagsterInstance.ephemeral() as instance:
         result = job.execute_in_process(
-            run_config={"resources": {"sitrep": {"config": {"source": str(SAMPLES), "warehouse": str(wh.published)}}}},
+            run_config={
+                "resources": {"sitrep": {"config": {"source": str(SAMPLES), "warehouse": str(wh.published)}}}
+            },
             instance=instance,
             asset_selection=dbt_keys,
             raise_on_error=False,

@@ -75,7 +75,16 @@ def test_make_ui_goes_through_sitrep_ui() -> None:
 # -- SQL is never pasted together from values ------------------------------------------------------
 
 # Methods that take SQL text, and the index of the SQL argument.
-SQL_CALLS = {"execute": 0, "executemany": 0, "sql": 0, "query": 0, "from_query": 0, "_scalars": 1}
+SQL_CALLS = {
+    "execute": 0,
+    "executemany": 0,
+    "sql": 0,
+    "query": 0,
+    "from_query": 0,
+    "_scalars": 1,
+    "_count": 1,
+    "_fetch_sums": 1,
+}
 QUOTING = {"_ident", "_qualified"}  # orchestration.tables: quote any string as an identifier
 # Reviewed exceptions: (file, function, interpolated expression) -> why it is safe.
 _SCOPE_QUERY = "a check's scope query, built by tables.run_scope from quoted identifiers; its values are Scope.params"
@@ -92,7 +101,10 @@ REVIEWED = {
         for function, constant in (
             ("_changed_by_stamps", "_SPARE_LATEST"),
             ("_changed_by_stamps", "_STAMPED_LATER"),
-            ("_changed_by_stamps", "_UNSTAMPED_SUMS"),
+            ("_changed_by_stamps", "_BUILD_SUMS"),
+            ("_changed_by_stamps", "_SPARE_SUMS"),
+            ("_changed_by_stamps", "_SPARE_CHANGED_SUMS"),
+            ("_changed_by_stamps", "_SPARE_HAS_CHANGED"),
             ("_changed_by_rows", "_CHANGED_DOCUMENTS"),
             ("_changed_by_rows", "_CHANGED_DOCUMENTS_IN_PASS"),
         )

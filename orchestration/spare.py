@@ -27,7 +27,8 @@ history grows).
 The spare's side of that check needs no pass over it in steady state: a sync that passes it
 knows the sums over every row of the file it leaves (the build's), and remembers them beside the
 spare (`<spare>.sums.json`) for that file — by inode, size and modification time — which comes back
-as the spare two publishes later. The spare's unstamped rows are then its remembered sums less
+as the spare two publishes later; a publish that copies the build file remembers them for its
+copies (`remember_copies`). The spare's unstamped rows are then its remembered sums less
 its rows of changed documents (none, when the changed documents are new ones). A file that
 changed since, or no memo, and the sums are taken over the spare's rows as before.
 
@@ -45,6 +46,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,13 +203,27 @@ def _remembered(spare: Path) -> Sums | None:
     return None
 
 
-def _remember(spare: Path, sums: Sums) -> None:
-    """Remember `sums` for the file now at `spare`, beside the previous file's (the published one,
-    the spare after next publish); older entries go."""
-    entries = [*_memo_entries(spare)[-1:], {"file": _identity(spare), "sums": sums}]
+def _remember(spare: Path, sums: Sums, file: Path | None = None) -> None:
+    """Remember `sums` in `spare`'s memo for `file` (default: the file now at `spare`), beside the
+    entry before it (the published file, the spare after next publish); older entries go."""
+    entries = [*_memo_entries(spare)[-1:], {"file": _identity(file or spare), "sums": sums}]
     tmp = spare.with_name(f"{spare.name}.tmp-{os.getpid()}-sums")  # swept as the spare's leftovers are
     tmp.write_text(json.dumps(entries))
     os.replace(tmp, _memo(spare))
+
+
+def remember_copies(spare: Path, build: Path, copies: Sequence[Path]) -> None:
+    """Remember the row sums of `build` in `spare`'s memo for `copies` of it (byte copies made by a
+    publish that copied): each is a spare in one publish or two, whose sync then needs no pass
+    over it. `build` must not be open read-write."""
+    con = duckdb.connect(config=DUCKDB_CONFIG)
+    try:
+        con.execute("ATTACH ? AS spare (READ_ONLY)", [str(build)])  # the alias _SPARE_SUMS reads
+        sums = _fetch_sums(con, _SPARE_SUMS)
+    finally:
+        con.close()
+    for copy in copies:
+        _remember(spare, sums, copy)
 
 
 def sync(spare: Path, build: Path) -> SyncResult:

@@ -264,6 +264,8 @@ class Warehouse:
         Path(f"{self.spare}.wal").unlink(missing_ok=True)
         tmp = self.published.with_name(f"{self.published.name}.tmp-{os.getpid()}")
         _copy_durably(self.build, tmp, atomic=False)
+        with contextlib.suppress(OSError, duckdb.Error):  # else the copies' first syncs sum them
+            spare.remember_copies(self.spare, self.build, [p for p in (next_spare, tmp) if p is not None])
         return _Staged(
             tmp, Published("copy", reason, seconds=time.perf_counter() - started), state, next_spare
         )

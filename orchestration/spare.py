@@ -49,6 +49,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -186,27 +187,37 @@ def _identity(path: Path) -> list[int | str]:
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns, duckdb.__version__]
 
 
-def _memo_entries(spare: Path) -> list[dict[str, object]]:
+def _memo_entries(spare: Path) -> list[dict[str, Any]]:
+    """The memo's entries ({"file": identity, "sums": {table: [n, h]}}); none when it is missing or
+    unreadable (the sums are then taken again)."""
     try:
         entries = json.loads(_memo(spare).read_text())
-    except (OSError, ValueError):  # none yet, or unreadable: the sums are taken again
+    except (OSError, ValueError):
         return []
-    return entries if isinstance(entries, list) else []
+    if not isinstance(entries, list):
+        return []
+    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("file"), list) and e["file"]]
 
 
 def _remembered(spare: Path) -> Sums | None:
     """The sums remembered for the file now at `spare`, if it is the file they were taken for."""
     identity = _identity(spare)
     for entry in _memo_entries(spare):
-        if entry.get("file") == identity:
-            return {table: (int(n), int(h)) for table, (n, h) in dict(entry["sums"]).items()}
+        if entry["file"] == identity:
+            try:
+                return {str(table): (int(n), int(h)) for table, (n, h) in dict(entry["sums"]).items()}
+            except (KeyError, TypeError, ValueError):  # a spoiled entry: summed again
+                return None
     return None
 
 
 def _remember(spare: Path, sums: Sums, file: Path | None = None) -> None:
-    """Remember `sums` in `spare`'s memo for `file` (default: the file now at `spare`), beside the
-    entry before it (the published file, the spare after next publish); older entries go."""
-    entries = [*_memo_entries(spare)[-1:], {"file": _identity(file or spare), "sums": sums}]
+    """Remember `sums` in `spare`'s memo for `file` (default: the file now at `spare`). An earlier
+    state of the same file goes; so do all but the last two other files (the published one, the
+    spare after next publish, and a copy)."""
+    identity = _identity(file or spare)
+    others = [entry for entry in _memo_entries(spare) if entry["file"][0] != identity[0]]
+    entries = [*others[-2:], {"file": identity, "sums": sums}]
     tmp = spare.with_name(f"{spare.name}.tmp-{os.getpid()}-sums")  # swept as the spare's leftovers are
     tmp.write_text(json.dumps(entries))
     os.replace(tmp, _memo(spare))

@@ -58,6 +58,8 @@ LOCK_WAIT_SECONDS = 3600.0
 _held_locks: dict[Path, int] = {}
 # Staging this process started early (`stage_early`), by build file.
 _early: dict[Path, Future[_Staged]] = {}
+# The spare's catch-up with the published file this process started (`catch_up_spare`), by build file.
+_catching_up: dict[Path, Future[None]] = {}
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,31 @@ class Warehouse:
         finally:
             con.close()
 
+    def catch_up_spare(self) -> None:
+        """Start bringing the spare up to date with the published file, in a thread.
+
+        The spare is the file published before the last one, so it misses the last run's
+        documents as well as this run's. Syncing it from the published file (which readers may
+        hold; it is only read) while the dbt step runs, where one core is mostly idle, leaves the
+        staging after dbt only this run's documents to copy. Staging waits for it; a catch-up that
+        fails or is refused leaves the spare as it was, and staging syncs both runs' documents.
+        """
+        self._wait_for_catch_up()
+        if not self.published.exists() or not self.spare.exists() or _same_file(self.spare, self.published):
+            return
+        pool = ThreadPoolExecutor(1, thread_name_prefix="warehouse-catch-up")
+        _catching_up[self.build] = pool.submit(self._catch_up)
+        pool.shutdown(wait=False)
+
+    def _catch_up(self) -> None:
+        with contextlib.suppress(spare.SyncRefusedError, duckdb.Error, OSError):
+            spare.sync(self.spare, self.published)
+
+    def _wait_for_catch_up(self) -> None:
+        catching_up = _catching_up.pop(self.build, None)
+        if catching_up is not None:
+            catching_up.result()
+
     def stage_early(self) -> None:
         """Start staging the build file's content in a thread, to be published by `publish()`.
 
@@ -236,6 +263,7 @@ class Warehouse:
         """A durable file with the checkpointed build file's content, to be renamed over the published
         one; on a first publish also the next run's spare."""
         started = time.perf_counter()
+        self._wait_for_catch_up()
         state = self._build_state()
         next_spare = None
         if not self.published.exists():

@@ -276,8 +276,7 @@ def test_a_sync_remembers_the_sums_of_the_file_it_leaves_for_its_next_sync(pair:
 
     assert (second.found_by, second.sums_remembered, second.changed_documents) == ("stamps", True, 1)
     assert _differences(spare_file, build) == {}
-    # the memo keeps the file before (the published one, the spare after next) and this one
-    assert len(_memo_sums(spare_file)) == 2
+    assert len(_memo_sums(spare_file)) == 1  # the file's earlier state is forgotten
     assert _memo_sums(spare_file)[-1] == {t: list(v) for t, v in _row_sums(spare_file).items()}
 
 
@@ -384,6 +383,43 @@ def test_every_sync_on_publish_finds_the_spares_sums_remembered(tmp_warehouse: P
         assert how.detail == f"{changed} changed documents, found by stamps, the spare's row sums remembered"
         assert _differences(wh.published, wh.build) == {}
     assert not list(wh.build_dir.glob("*.tmp-*"))
+
+
+def test_the_spare_caught_up_with_the_published_file_during_dbt_stages_only_this_runs_documents(
+    tmp_warehouse: Path,
+) -> None:
+    wh = Warehouse.at(tmp_warehouse)
+    for run, documents in ((1, 20), (2, 1), (3, 1)):
+        _write_documents(wh, f"r{run}", {f"d{run}-{i}": 1 for i in range(documents)})
+        wh.publish()
+    # the spare is the file published by r2: it misses r3's document
+    assert query(wh.spare, "SELECT count(*) FROM raw.documents") == [(21,)]
+    _write_documents(wh, "r4", {"d4-0": 1})
+
+    wh.catch_up_spare()  # as the dbt step does, while it runs
+    how = wh.publish()
+
+    assert how.detail == "1 changed documents, found by stamps, the spare's row sums remembered"
+    assert _differences(wh.published, wh.build) == {}
+    assert query(wh.published, "SELECT count(*) FROM raw.documents") == [(23,)]
+
+
+def test_a_spare_held_by_a_reader_is_not_caught_up_and_the_publish_copies(tmp_warehouse: Path) -> None:
+    wh = Warehouse.at(tmp_warehouse)
+    for run in range(1, 3):
+        _write_documents(wh, f"r{run}", {f"d{run}": 1})
+        wh.publish()
+    reader = ReadOnlySession(wh.spare)
+    try:
+        assert reader.count("raw.documents") == 1  # the file published by r1, open
+        _write_documents(wh, "r3", {"d3": 1})
+        wh.catch_up_spare()  # refused by DuckDB's lock, quietly
+        how = wh.publish()
+        assert how.method == "copy" and "cannot open the spare" in how.detail
+        assert reader.count("raw.documents") == 1  # its snapshot, untouched
+        assert _differences(wh.published, wh.build) == {}
+    finally:
+        reader.close()
 
 
 def test_a_reader_holding_the_spare_gets_a_copy_published_and_keeps_its_snapshot(

@@ -41,6 +41,8 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, sitrep: Sitr
     # profiles.yml reads the DuckDB path from SITREP_BUILD_DB; dbt runs as a subprocess that
     # inherits this process's environment.
     os.environ["SITREP_BUILD_DB"] = str(warehouse.build)
+    if _publishes(context):
+        warehouse.catch_up_spare()  # beside dbt, which leaves a core mostly idle
     # dbt's artifacts and logs live with the build file, not in the repo; keeping one target
     # dir per warehouse also lets dbt's partial parsing work from run to run. Its file log at
     # info level, not debug: the debug lines (every SQL statement, ~5,000 lines a build) cost

@@ -21,6 +21,11 @@ rename the published file is hard-linked to the spare's name: the published gene
 replaced is the next run's spare. So the warehouse takes three files' room (build, published,
 spare) where a publish by copy also needed three while it ran.
 
+`catch_up_spare()`, called when the dbt step starts, syncs the spare from the published file in a
+thread while dbt runs (the spare is the file published before the last one, so it also misses the
+last run's documents; the published file is only read, beside any reader), so that the staging
+after dbt copies only this run's documents.
+
 `stage_early()` does that staging in a thread as soon as the build file is final (after dbt),
 so that it runs while the checks read the build file; `publish()` then only fsyncs and renames,
 provided the build file is still the one staged (else it stages again itself). A run whose checks

@@ -134,7 +134,8 @@ def _sums(side: str, where: str = "", split: bool = False) -> str:
 # Every row of the build, split into the rows of changed documents and the rest. A row without a
 # doc_id is among the rest (`IN` gives NULL for it).
 _BUILD_SUMS = _sums("build", split=True)
-# Every row of the spare, and its rows of changed documents.
+# Every row of the build (a publish that copies it); of the spare, and its rows of changed documents.
+_BUILD_TOTALS = _sums("build")
 _SPARE_SUMS = _sums("spare")
 _SPARE_CHANGED_SUMS = _sums("spare", " WHERE doc_id IN (SELECT doc_id FROM changed_docs)")
 # Whether the spare has any row of a changed document (reads doc_id alone).
@@ -229,8 +230,8 @@ def remember_copies(spare: Path, build: Path, copies: Sequence[Path]) -> None:
     over it. `build` must not be open read-write."""
     con = duckdb.connect(config=DUCKDB_CONFIG)
     try:
-        con.execute("ATTACH ? AS spare (READ_ONLY)", [str(build)])  # the alias _SPARE_SUMS reads
-        sums = _fetch_sums(con, _SPARE_SUMS)
+        con.execute("ATTACH ? AS build (READ_ONLY)", [str(build)])
+        sums = _fetch_sums(con, _BUILD_TOTALS)
     finally:
         con.close()
     for copy in copies:

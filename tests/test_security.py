@@ -105,7 +105,7 @@ REVIEWED = {
             ("_changed_by_stamps", "_SPARE_SUMS"),
             ("_changed_by_stamps", "_SPARE_CHANGED_SUMS"),
             ("_changed_by_stamps", "_SPARE_HAS_CHANGED"),
-            ("remember_copies", "_SPARE_SUMS"),
+            ("remember_copies", "_BUILD_TOTALS"),
             ("_changed_by_rows", "_CHANGED_DOCUMENTS"),
             ("_changed_by_rows", "_CHANGED_DOCUMENTS_IN_PASS"),
         )

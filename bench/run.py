@@ -33,6 +33,7 @@ from pathlib import Path
 import polars as pl
 
 from bench.generate import base_corpus, generate, text_megabytes, write_corpus
+from bench.targets import assess, summary_lines
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO / "samples" / "corpus"
@@ -306,6 +307,7 @@ def run_benchmark(
             "polars": pl.__version__,
         },
     }
+    results["targets"] = assess(results)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     return results
@@ -341,6 +343,7 @@ def summary(results: dict[str, object]) -> str:
         f"warehouse   {results['warehouse_mb']:>10.1f} MB after the full run, "
         f"{results['incremental']['warehouse_mb']:.1f} MB after the +1% run",  # type: ignore[index]
         f"ok          {results['ok']}",
+        *summary_lines(assess(results), results["n_docs"]),
     ]
     return "\n".join(lines)
 

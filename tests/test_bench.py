@@ -18,6 +18,7 @@ if str(REPO) not in sys.path:
 
 from bench.generate import COLUMNS, base_corpus, generate  # noqa: E402
 from bench.run import REFERENCE_PASSES, article_texts, reference_passes  # noqa: E402
+from bench.targets import TARGETS  # noqa: E402
 
 N = 200
 STAGES = ("ingest", "extraction", "dbt", "checks")
@@ -102,6 +103,12 @@ def test_results_have_every_figure(bench_run: tuple[dict, Path]) -> None:
         assert ref["x_floor"] == pytest.approx(ref["seconds"] / results["floor_regex_seconds"], rel=0.05)
     # news text has more words than numbers
     assert references["every_word"]["matches"] > references["every_number"]["matches"]
+    # the scale targets, read from these figures: those set for a million articles do not apply here
+    targets = results["targets"]
+    assert set(targets) == {t.name for t in TARGETS}
+    assert targets["extraction_docs_per_s"]["figure"] == results["stages"]["extraction"]["docs_per_s"]
+    assert isinstance(targets["extraction_docs_per_s"]["met"], bool)
+    assert targets["end_to_end_seconds"]["met"] is None
 
 
 def test_reference_passes_count_every_number_and_every_word() -> None:

@@ -54,18 +54,19 @@ def assess(results: dict) -> dict[str, dict[str, object]]:
     assessed: dict[str, dict[str, object]] = {}
     for target in TARGETS:
         try:
-            figure: float | None = round(float(target.figure(results)), 2)
+            figure: float | None = float(target.figure(results))
         except (KeyError, TypeError, ZeroDivisionError):
             figure = None
         applies = target.n_docs is None or results.get("n_docs") == target.n_docs
         met = None
         if applies and figure is not None:
+            # judged on the figure itself: rounded first, 4.996 % would read as 5 % and miss
             met = figure >= target.limit if target.at_least else figure < target.limit
         assessed[target.name] = {
             "target": f"{target.text} {target.limit:g} {target.unit}",
             "limit": target.limit,
             "unit": target.unit,
-            "figure": figure,
+            "figure": None if figure is None else round(figure, 2),
             "met": met,
         }
     return assessed

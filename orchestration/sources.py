@@ -127,7 +127,7 @@ def ingest_source(
     con: duckdb.DuckDBPyConnection, *, run_id: str, source: Path, fmt: str, batch_size: int = BATCH_SIZE
 ) -> tables.IngestCounts:
     """Read the source's new and changed files into `raw.*`; record the run in `raw.ingest_runs`."""
-    stamp = tables.now()
+    stamp = tables.ingest_stamp(con)
     source_key = str(source)
     if fmt not in ingest.FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(ingest.FORMATS)}")

@@ -11,6 +11,12 @@ Incremental rules:
 * the extractor runs only on documents with no `extract.processed` row for their current
   content_sha256 and `EXTRACTOR_VERSION`; their old extract rows are deleted first, and the
   deletion is logged in `extract.withdrawals`.
+* a new or changed text gets its run's stamp, and stamps never go back (`ingest_stamp`), so those
+  documents are the ones stamped since the last complete extraction (`extract.mark`): a run reads
+  only them and the rows written since (zone maps again), not the whole history. Whether that
+  missed nothing is checked by counting: after a complete run every document has one processed
+  row, so any other count means removed documents (orphans) or a gap, and the run then reads
+  everything, as on its first run or a new extractor version.
 * every extract row carries its document's `processed_at`. Rows are appended, so the column
   grows with the table and a `processed_at >= <run start>` filter reads only the row groups a
   run wrote (DuckDB's zone maps): that is how dbt's incremental models find a run's rows.
@@ -75,6 +81,13 @@ PROCESSED: dict[str, pl.DataType] = {
     "extractor_version": pl.String,
     "processed_at": TIMESTAMP,
     "run_id": pl.String,  # lets checks validate just the rows a run wrote
+}
+
+# What the last complete extraction saw: the latest `ingested_at` then, for its extractor version.
+MARK: dict[str, pl.DataType] = {
+    "extractor_version": pl.String,
+    "ingested_through": TIMESTAMP,
+    "marked_at": TIMESTAMP,
 }
 
 # When extract rows of earlier documents were deleted (re-extracted, removed, or the tables
@@ -167,10 +180,12 @@ def ensure_extract_schema(con: duckdb.DuckDBPyConnection) -> None:
     marts see only if it comes after the run's ingest: so extraction, not ingest, calls this)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS extract")
     _ensure_table(con, "extract", "withdrawals", WITHDRAWALS)
+    _ensure_table(con, "extract", "mark", MARK)
     had_facts = table_exists(con, "extract", "processed")
     rebuilt = [_ensure_table(con, "extract", table, cols) for table, cols in FACT_TABLES.items()]
     if _ensure_table(con, "extract", "processed", PROCESSED) or any(rebuilt):
         # Extract tables changed shape: nothing in them counts as processed any more.
+        con.execute("DELETE FROM extract.mark")
         con.execute("DELETE FROM extract.processed")
         for table in FACT_TABLES:
             con.execute(f"DELETE FROM {_qualified('extract', table)}")
@@ -233,7 +248,7 @@ def write_ingest(
     duplicates: pl.DataFrame,
 ) -> IngestCounts:
     """Upsert one whole ingest result into `raw.*` and record its accounting in `raw.ingest_runs`."""
-    stamp = now()
+    stamp = ingest_stamp(con)
     n_new, n_changed, n_removed = write_ingest_batch(
         con, stamp=stamp, documents=documents, quarantine=quarantine, duplicates=duplicates
     )
@@ -248,6 +263,14 @@ def write_ingest(
     )
     record_ingest_run(con, run_id=run_id, source=source, fmt=fmt, stamp=stamp, counts=counts)
     return counts
+
+
+def ingest_stamp(con: duckdb.DuckDBPyConnection) -> datetime:
+    """An ingest run's stamp: now, or the latest `ingested_at` if the clock reads earlier (it was
+    set back). Stamps never go back, which is what lets extraction read only the documents stamped
+    since its last complete run (`pending_batches`)."""
+    (latest,) = _scalars(con, "SELECT max(ingested_at) FROM raw.documents")
+    return max(now(), latest) if latest is not None else now()
 
 
 def write_ingest_batch(
@@ -389,21 +412,77 @@ def latest_ingest_run(con: duckdb.DuckDBPyConnection) -> dict[str, object] | Non
 # -- extract -----------------------------------------------------------------------------------
 
 
-def pending_batches(con: duckdb.DuckDBPyConnection, batch_size: int) -> Iterator[pl.DataFrame]:
+def extraction_mark(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """The latest `ingested_at` the last complete extraction with this EXTRACTOR_VERSION saw; None
+    (every document must be read) on a first run, a new version, or rebuilt extract tables."""
+    rows = con.execute(
+        "SELECT ingested_through FROM extract.mark WHERE extractor_version = ?", [EXTRACTOR_VERSION]
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def ingested_through(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """The latest `ingested_at` (what an extraction starting now will have seen)."""
+    return _scalars(con, "SELECT max(ingested_at) FROM raw.documents")[0]
+
+
+def save_extraction_mark(con: duckdb.DuckDBPyConnection, mark: datetime | None) -> None:
+    """Record a complete extraction that saw the documents stamped up to `mark`."""
+    con.begin()
+    try:
+        con.execute("DELETE FROM extract.mark")
+        if mark is not None:
+            con.execute("INSERT INTO extract.mark VALUES (?, ?, ?)", [EXTRACTOR_VERSION, mark, now()])
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def one_processed_row_each(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether there are as many processed rows as documents. After a complete extraction each
+    document has one, so a difference means orphans (rows of removed documents) or missed ones.
+    Both counts come from table metadata: no scan."""
+    (n_documents,) = _scalars(con, "SELECT count(*) FROM raw.documents")
+    (n_processed,) = _scalars(con, "SELECT count(*) FROM extract.processed")
+    return n_documents == n_processed
+
+
+# Documents without a processed row for their text and this extractor (parameter: the version)
+_PENDING = (
+    "SELECT k.rowid AS row, k.doc_id FROM raw.documents k ANTI JOIN extract.processed p "
+    "ON p.doc_id = k.doc_id AND p.content_sha256 = k.content_sha256 AND p.extractor_version = ?"
+)
+# ...among those stamped since a time, against the rows processed since (parameters: the time,
+# the version, the time)
+_PENDING_SINCE = (
+    "SELECT k.rowid AS row, k.doc_id FROM raw.documents k "
+    "ANTI JOIN (SELECT * FROM extract.processed WHERE processed_at >= ?) p "
+    "ON p.doc_id = k.doc_id AND p.content_sha256 = k.content_sha256 AND p.extractor_version = ? "
+    "WHERE k.ingested_at >= ?"
+)
+
+
+def pending_batches(
+    con: duckdb.DuckDBPyConnection, batch_size: int, since: datetime | None = None
+) -> Iterator[pl.DataFrame]:
     """Documents not yet extracted with this EXTRACTOR_VERSION at their current text, in batches.
 
+    With `since` (`extraction_mark`), only documents stamped since then can be pending, and only
+    processed rows written since then can match them: both tables are appended in stamp order, so
+    DuckDB's zone maps skip the row groups of the rest of the history. Without it, every row is read.
     Streamed from a cursor of its own, so only one batch is in memory and `con` stays free to
     write each batch's extraction meanwhile (the cursor reads the snapshot it started with).
     """
     cols = ", ".join(f"d.{_ident(c)}" for c in DOCUMENTS)
-    # The pending rows first (keys only: the anti join reads both tables whole, so once), then
+    # The pending rows first (keys only: the anti join reads both tables, so once), then
     # their documents within those rows' rowid range: new and changed documents are appended, so
     # the range skips the row groups, and the texts, of the rest (a filter on doc_id alone read
     # every text: 1.5 s at 1M documents).
-    pending = con.sql(
-        "SELECT k.rowid AS row, k.doc_id FROM raw.documents k ANTI JOIN extract.processed p "
-        "ON p.doc_id = k.doc_id AND p.content_sha256 = k.content_sha256 AND p.extractor_version = ?",
-        params=[EXTRACTOR_VERSION],
+    pending = (
+        con.sql(_PENDING, params=[EXTRACTOR_VERSION])
+        if since is None
+        else con.sql(_PENDING_SINCE, params=[since, EXTRACTOR_VERSION, since])
     ).pl()
     if pending.is_empty():
         return

@@ -39,8 +39,9 @@ def test_only_new_or_changed_documents_are_extracted_again(
 ) -> None:
     assert seeds_run.exit_code == 0, seeds_run.output
     published = copy_published(seeds_run.warehouse, tmp_path / "wh")
-    changed = sorted(seeds_copy.glob("*.txt"))[0]
+    changed, emptied = sorted(seeds_copy.glob("*.txt"))[:2]
     changed.write_text(changed.read_text() + "\nA shell killed two children in Daraa on Friday.\n")
+    emptied.write_text("")  # quarantined now: its document and its extraction go
     (seeds_copy / "new_article.txt").write_text(
         "Clashes in Aleppo\n\nClashes killed four fighters near Aleppo on Monday, SOHR said.\n"
     )
@@ -54,6 +55,12 @@ def test_only_new_or_changed_documents_are_extracted_again(
     after = dict(query(published, "SELECT doc_id, run_id FROM extract.processed"))
     redone = {doc for doc, run_id in after.items() if before.get(doc) != run_id}
     assert redone == {changed.name, "new_article.txt"}
+    assert emptied.name in before and emptied.name not in after
+    assert sorted(after) == sorted(d for (d,) in query(published, "SELECT doc_id FROM raw.documents"))
+    # the next run starts from what this one saw
+    assert query(published, "SELECT ingested_through FROM extract.mark") == query(
+        published, "SELECT max(ingested_at) FROM raw.documents"
+    )
     stamps_after = dict(query(published, "SELECT doc_id, ingested_at FROM raw.documents"))
     assert {d for d in stamps_after if stamps_after[d] != stamps_before.get(d)} == redone
     assert query(published, "SELECT count(*), count(DISTINCT doc_id) FROM marts.doc_summary") == [

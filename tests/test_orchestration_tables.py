@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime
 
 import polars as pl
 import pytest
@@ -41,13 +41,14 @@ def _ingest(con, run_id: str, docs: list[dict], quarantine: list[dict] = (), dup
     )
 
 
-def _extract_all(con, run_id: str, batch_size: int = 2) -> list[str]:
+def _extract_all(con, run_id: str, batch_size: int = 2, since: datetime | None = None) -> list[str]:
     done: list[str] = []
-    for pending in tables.pending_batches(con, batch_size):
+    for pending in tables.pending_batches(con, batch_size, since):
         assert pending.height <= batch_size
         out = {name: empty(name) for name in TABLES}
         out["doc_profiles"] = pl.DataFrame(
-            [{"doc_id": d, "extractor_version": "test"} for d in pending["doc_id"]], schema=TABLES["doc_profiles"]
+            [{"doc_id": d, "extractor_version": "test"} for d in pending["doc_id"]],
+            schema=TABLES["doc_profiles"],
         )
         tables.write_extraction(con, run_id=run_id, documents=pending, tables=out)
         done += pending["doc_id"].to_list()
@@ -164,3 +165,64 @@ def test_extract_rows_carry_their_documents_stamp_and_withdrawals_are_logged(con
     assert withdrawals() == [("documents extracted again", 1), ("documents removed", 1)]
     assert tables.remove_orphans(con) == 0
     assert len(withdrawals()) == 2
+
+
+def _stamps(con) -> dict[str, datetime]:
+    return dict(con.execute("SELECT doc_id, ingested_at FROM raw.documents").fetchall())
+
+
+def test_a_marked_run_reads_only_the_documents_stamped_since_the_last_complete_one(con) -> None:
+    _ingest(con, "r1", [_doc("a", "A\none"), _doc("b", "B\ntwo")])
+    # a was ingested long before (a run in the same second would stamp it as recent)
+    con.execute("UPDATE raw.documents SET ingested_at = TIMESTAMP '2000-01-01' WHERE doc_id = 'a'")
+    assert tables.extraction_mark(con) is None  # a first run reads everything
+    mark = tables.ingested_through(con)
+    assert _extract_all(con, "r1") == ["a", "b"]
+    tables.save_extraction_mark(con, mark)
+    assert tables.extraction_mark(con) == mark
+    assert tables.one_processed_row_each(con)
+
+    _ingest(con, "r2", [_doc("a", "A\none"), _doc("b", "B\nchanged"), _doc("c", "C\nnew")])
+    # history the marked pass must not read: a's row gone behind the pipeline's back
+    con.execute("DELETE FROM extract.processed WHERE doc_id = 'a'")
+    since = tables.extraction_mark(con)
+    assert _extract_all(con, "r2", since=since) == ["b", "c"]
+    # ...which the counts give away, and a full pass finds
+    assert not tables.one_processed_row_each(con)
+    assert _extract_all(con, "r2b") == ["a"]
+    assert tables.one_processed_row_each(con)
+
+
+def test_ingest_stamps_never_go_back_so_the_mark_misses_no_document(con) -> None:
+    _ingest(con, "r1", [_doc("a", "A\none")])
+    # a clock that was ahead: the stamps in the file are later than now
+    con.execute("UPDATE raw.documents SET ingested_at = TIMESTAMP '2999-01-01'")
+    _extract_all(con, "r1")
+    tables.save_extraction_mark(con, tables.ingested_through(con))
+    _ingest(con, "r2", [_doc("a", "A\nchanged"), _doc("b", "B\nnew")])
+    assert set(_stamps(con).values()) == {datetime(2999, 1, 1)}
+    assert _extract_all(con, "r2", since=tables.extraction_mark(con)) == ["a", "b"]
+
+
+def test_the_mark_is_for_one_extractor_version_and_goes_with_rebuilt_tables(con, monkeypatch) -> None:
+    _ingest(con, "r1", [_doc("a", "A\none")])
+    tables.save_extraction_mark(con, tables.ingested_through(con))
+    assert tables.extraction_mark(con) is not None
+    monkeypatch.setattr(tables, "EXTRACTOR_VERSION", "999.0.0")
+    assert tables.extraction_mark(con) is None
+    monkeypatch.undo()
+    con.execute("ALTER TABLE extract.casualties ADD COLUMN stale INTEGER")
+    tables.ensure_schema(con)
+    assert tables.extraction_mark(con) is None
+
+
+def test_removed_documents_show_in_the_counts(con) -> None:
+    _ingest(con, "r1", [_doc("a", "A\nx"), _doc("b", "B\ny", source_ref="b.txt")])
+    _extract_all(con, "r1")
+    assert tables.one_processed_row_each(con)
+    _ingest(
+        con, "r2", [_doc("a", "A\nx")], quarantine=[{"source_ref": "b.txt", "reason": "empty", "detail": "x"}]
+    )
+    assert not tables.one_processed_row_each(con)
+    assert tables.remove_orphans(con) == 1
+    assert tables.one_processed_row_each(con)

@@ -97,6 +97,10 @@ REVIEWED = {
     ("expectations/sql.py", "validate_sql", "relation"): _SCOPE_QUERY + " (bound with the aggregates' ones)",
     ("orchestration/spare.py", "sync", "_CATALOG"): "a module constant built from literals only",
     **{
+        ("orchestration/tables.py", "pending_batches", constant): "a module constant built from literals only"
+        for constant in ("_PENDING", "_PENDING_SINCE")
+    },
+    **{
         ("orchestration/spare.py", function, constant): "a module constant built from literals only"
         for function, constant in (
             ("_changed_by_stamps", "_SPARE_LATEST"),

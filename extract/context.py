@@ -8,7 +8,7 @@ from extract.casefold import contains, copies_of, ensure_lower
 from extract.gates import first_named, gated
 from extract.groups import group_id, shift_in
 from extract.lexicon import ACTORS, ANAPHORIC_CLAIM, CLAIM_SOURCES, METHODS, REPORTING
-from extract.spans import find_each, find_spans, leftmost_longest
+from extract.spans import find_each, find_spans, first_of_each, leftmost_longest
 
 _MONTHS = (
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -150,10 +150,7 @@ def claim_sources(sentences: pl.DataFrame) -> pl.DataFrame:
     )
     # sources are only searched where something is reported
     reporting = base.filter(pl.col("reporting"))
-    found = find_each(reporting, "sentence", CLAIM_SOURCES, keys, "claim_source").select(
-        *keys, "m_start", "m_end", "claim_source"
-    )
-    named = leftmost_longest(found, keys).unique(keys, keep="first").drop("m_start", "m_end")
+    named = first_of_each(reporting, "sentence", CLAIM_SOURCES, keys, "claim_source").drop("m_start", "m_end")
     # forward fill within a document without a per-document window: carry the value and the
     # document it came from, and keep it only inside that document
     carried = (

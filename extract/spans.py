@@ -224,19 +224,19 @@ def first_of_each(
     word boundary at the start reads as it does in the sentence.
     """
     either = alternation(named)
-    text = pl.col(column)
-    at = text.str.find(either)  # in bytes: the text is cut there as bytes, at a character boundary
-    raw = text.cast(pl.Binary)
-    found = (
-        frame.select(*keys, column)
-        .filter(text.str.contains(either))
-        .select(*keys, _before=raw.bin.slice(0, at).cast(pl.String), _from=raw.bin.slice(at).cast(pl.String))
-        .select(
-            *keys,
-            m_start=pl.col("_before").str.len_chars().cast(pl.Int64),
-            # a space stands for the start of the text: either is a word boundary before a word
-            _probe=pl.concat_str([pl.col("_before").str.slice(-1).replace("", " "), pl.col("_from")]),
-        )
+    found = frame.select(*keys, column).filter(pl.col(column).str.contains(either))
+    texts = found.get_column(column)
+    # `str.find` counts bytes in some polars versions and characters in others: the same where
+    # every character is one byte. The few other texts take the length of what comes before it.
+    starts = texts.str.find(either).cast(pl.Int64)
+    wide = (texts.str.len_bytes() != texts.str.len_chars()).arg_true()
+    before = texts.gather(wide).str.extract(rf"^((?s:.*?))(?:{either})", 1)
+    found = found.with_columns(m_start=starts.scatter(wide, before.str.len_chars().cast(pl.Int64))).select(
+        *keys,
+        "m_start",
+        # from the character before the start (a space before the text's first): a word boundary
+        # at the start then reads as it does in the sentence
+        _probe=pl.concat_str([pl.lit(" "), pl.col(column)]).str.slice(pl.col("m_start")),
     )
     lengths = found.select(
         pl.col("_probe").str.extract(rf"^(?s:.)(?i:{pattern})", 0).str.len_chars().fill_null(0).alias(f"_{i}")

@@ -30,8 +30,9 @@ _COUNT = (
 
 def verb_offset(text: pl.Expr) -> pl.Expr:
     """Where the first capture verb starts, in characters, like the actors' and places' m_start it is
-    compared with (`str.find` counts bytes in polars 2.1, characters in 2.2). Read from whole matches: the text before the verb as a
-    capture group needs the regex engine's slow capture search (67 ms against 9 ms)."""
+    compared with (`str.find` counts bytes in polars 2.1, characters in 2.2). Read from whole
+    matches: the text before the verb as a capture group needs the regex engine's slow capture
+    search (67 ms against 9 ms)."""
     return text.str.extract(_TO_VERB, 0).str.len_chars() - text.str.extract(CAPTURE, 0).str.len_chars()
 
 

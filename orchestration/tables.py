@@ -269,7 +269,7 @@ def ingest_stamp(con: duckdb.DuckDBPyConnection) -> datetime:
     """An ingest run's stamp: now, or the latest `ingested_at` if the clock reads earlier (it was
     set back). Stamps never go back, which is what lets extraction read only the documents stamped
     since its last complete run (`pending_batches`)."""
-    (latest,) = _scalars(con, "SELECT max(ingested_at) FROM raw.documents")
+    latest = ingested_through(con)
     return max(now(), latest) if latest is not None else now()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,14 +27,27 @@ def _formats() -> tuple[str, ...]:
         return FORMATS
 
 
-def _run(source: Path, warehouse: Path, fmt: str, verbose: bool) -> int:
+def _shard_range(text: str) -> tuple[str, str]:
+    """`--shards`: one hex digit ("3") or a range of them ("0-7"); see orchestration/partitions.py."""
+    found = re.fullmatch(r"([0-9a-f])(?:-([0-9a-f]))?", text.strip().lower())
+    if found is None:
+        raise argparse.ArgumentTypeError(f"{text!r}: a shard is a hex digit, 0 to f; a range is like 0-7")
+    first, last = found.group(1), found.group(2) or found.group(1)
+    if first > last:
+        raise argparse.ArgumentTypeError(f"{text!r}: the first shard comes after the last")
+    return first, last
+
+
+def _run(source: Path, warehouse: Path, fmt: str, verbose: bool, shards: tuple[str, str] | None) -> int:
     from orchestration.pipeline import run_pipeline
 
     if not source.exists():
         print(f"sitrep: source {source} does not exist", file=sys.stderr)
         return 2
     print(f"sitrep run: {source} ({fmt}) -> {warehouse}")
-    report = run_pipeline(source, warehouse, fmt, progress=_stdout_lines(), verbose=verbose)
+    if shards is not None:
+        print(f"document shards {shards[0]} to {shards[1]} only: their pending documents; the source is not read")
+    report = run_pipeline(source, warehouse, fmt, progress=_stdout_lines(), verbose=verbose, shards=shards)
     print()
     print("\n".join(report.summary_lines()))
     return 0 if report.ok else 1
@@ -104,6 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
         choices=_formats(),
         help="input format (default: auto-detect per file)",
     )
+    run.add_argument(
+        "--shards",
+        type=_shard_range,
+        default=None,
+        metavar="FIRST[-LAST]",
+        help="extract only the pending documents of these document shards (hex digits, e.g. 0-7), without "
+        "reading the source: a new extractor version in steps (default: every shard, and the source)",
+    )
     run.add_argument("-v", "--verbose", action="store_true", help="also print Dagster's own event log")
 
     ev = sub.add_parser("eval", help="run on an FA-KES-style CSV and score doc_summary against it")
@@ -127,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             args.warehouse.expanduser().resolve(),
             args.format,
             args.verbose,
+            args.shards,
         )
     if args.command == "eval":
         warehouse = args.warehouse.expanduser().resolve() if args.warehouse else None

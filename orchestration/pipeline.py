@@ -14,6 +14,7 @@ from dagster import DagsterEventType, DagsterInstance
 
 from orchestration.dbt_manifest import ensure_manifest
 from orchestration.jobs import SITREP_JOB_NAME
+from orchestration.partitions import all_shards_tags, shard_range_tags
 from orchestration.progress import STEP_LABELS, ProgressPrinter, is_check_failure, step_label
 from orchestration.runs import CheckOutcome, check_outcomes
 from orchestration.warehouse import Warehouse
@@ -113,8 +114,11 @@ def run_pipeline(
     fmt: str = "auto",
     progress: Callable[[str], None] | None = None,
     verbose: bool = False,
+    shards: tuple[str, str] | None = None,
 ) -> RunReport:
     """Materialise every asset and check in this process; publish `warehouse` if all checks pass.
+
+    `shards` (first, last): a run of those document shards only (`orchestration.partitions`).
 
     `progress` gets one line per step as it happens. Everything else the run prints (Dagster's
     event log, dbt's output, warnings) goes to `<warehouse dir>/.build/<name>.log` unless `verbose`.
@@ -143,6 +147,7 @@ def run_pipeline(
             instance=instance,
             raise_on_error=False,
             run_id=run_id,
+            tags=all_shards_tags() if shards is None else shard_range_tags(*shards),
         )
         checks = check_outcomes(instance, run_id)
         failed_steps = sorted(

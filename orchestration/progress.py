@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from dagster import DagsterEvent, DagsterEventType, EventLogEntry
 
+from extract.schema import TABLES
+
 # Step (op) names of the assets, as users know them.
 STEP_LABELS = {
     "raw_tables": "ingest",
@@ -23,6 +25,10 @@ _SHOWN_METADATA = {
     "raw/quarantine": ("quarantined",),
     "raw/duplicates": ("duplicates",),
     "published_warehouse": ("path", "staged_from", "staged_during_checks", "staged_seconds"),
+    **{
+        f"extract/{table}": ("documents_extracted", "rows_written", "table_rows", "shards")
+        for table in TABLES
+    },
 }
 
 
@@ -49,6 +55,7 @@ class ProgressPrinter:
     def __init__(self, write: Callable[[str], None] = print) -> None:
         self._write = write
         self._start = time.monotonic()
+        self._shown: set[str] = set()  # assets printed: a run of many partitions records each
 
     def _line(self, text: str) -> None:
         self._write(f"[{time.monotonic() - self._start:6.1f}s] {text}")
@@ -63,6 +70,9 @@ class ProgressPrinter:
         elif kind == DagsterEventType.ASSET_MATERIALIZATION:
             materialization = event.step_materialization_data.materialization
             key = materialization.asset_key.to_user_string()
+            if key in self._shown:
+                return
+            self._shown.add(key)
             meta = materialization.metadata
             shown = [f"{k}={meta[k].value}" for k in _SHOWN_METADATA.get(key, ()) if k in meta]
             if not shown and "dagster/row_count" in meta:

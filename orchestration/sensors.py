@@ -6,6 +6,7 @@ from pathlib import Path
 from dagster import RunRequest, SensorEvaluationContext, SensorResult, SkipReason, sensor
 
 from orchestration.jobs import sitrep_job
+from orchestration.partitions import all_shards_tags
 from orchestration.resources import SitrepSettings
 
 
@@ -38,4 +39,4 @@ def source_folder_sensor(
     if fingerprint == context.cursor:
         return SkipReason("no file appeared or changed")
     # The cursor alone dedupes; no run_key, so going back to an earlier state of the folder runs again.
-    return SensorResult(run_requests=[RunRequest()], cursor=fingerprint)
+    return SensorResult(run_requests=[RunRequest(tags=all_shards_tags())], cursor=fingerprint)

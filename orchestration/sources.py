@@ -179,6 +179,17 @@ def ingest_source(
     return result
 
 
+def record_unread_source(con: duckdb.DuckDBPyConnection, *, run_id: str, source: Path, fmt: str) -> tables.IngestCounts:
+    """Record a run that does not read the source (a run of some document shards): an ingest run
+    with nothing in it, stamped now, so that the run's own work is told apart from earlier runs'."""
+    counts = tables.IngestCounts(
+        n_inputs=0, n_documents=0, n_quarantined=0, n_duplicates=0, n_new=0, n_changed=0, n_removed=0
+    )
+    stamp = tables.ingest_stamp(con)
+    tables.record_ingest_run(con, run_id=run_id, source=str(source), fmt=fmt, stamp=stamp, counts=counts)
+    return counts
+
+
 def _record_files(
     con: duckdb.DuckDBPyConnection,
     source: str,

@@ -98,7 +98,7 @@ REVIEWED = {
     ("orchestration/spare.py", "sync", "_CATALOG"): "a module constant built from literals only",
     **{
         ("orchestration/tables.py", "pending_batches", constant): "a module constant built from literals only"
-        for constant in ("_PENDING", "_PENDING_SINCE")
+        for constant in ("_PENDING", "_PENDING_SINCE", "_PENDING_IN_SHARDS")
     },
     **{
         ("orchestration/spare.py", function, constant): "a module constant built from literals only"

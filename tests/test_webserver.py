@@ -15,6 +15,7 @@ import requests
 from conftest import REPO_ROOT
 
 from orchestration.definitions import defs
+from orchestration.partitions import SHARDS
 
 WEBSERVER = Path(sys.executable).parent / "dagster-webserver"
 STARTUP_TIMEOUT = 120
@@ -24,6 +25,8 @@ QUERY = """
   assetNodes {
     assetKey { path }
     groupName
+    isPartitioned
+    partitionKeys
     assetChecksOrError { ... on AssetChecks { checks { name blocking } } }
   }
   workspaceOrError {
@@ -103,6 +106,10 @@ def test_webserver_shows_every_asset_and_check(webserver: str) -> None:
     }
     assert shown_checks == expected_checks
     assert ("raw/documents", "ingest_accounting", True) in shown_checks
+
+    # the extraction is partitioned by document shard (orchestration/partitions.py), and only it
+    shards = {"/".join(n["assetKey"]["path"]): n["partitionKeys"] for n in data["assetNodes"] if n["isPartitioned"]}
+    assert shards == {f"extract/{t}": SHARDS for t in ("events", "casualties", "territory", "doc_profiles")}
 
     groups = {"/".join(n["assetKey"]["path"]): n["groupName"] for n in data["assetNodes"]}
     assert groups["raw/documents"] == "ingest"

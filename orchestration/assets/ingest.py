@@ -1,5 +1,6 @@
 """Group `ingest`: read the source's new and changed files (`orchestration.sources`) into
-`raw.documents`, `raw.quarantine`, `raw.duplicates`."""
+`raw.documents`, `raw.quarantine`, `raw.duplicates`. A run of some document shards
+(`orchestration.partitions`) does not read the source."""
 
 from collections.abc import Iterator
 
@@ -7,6 +8,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResul
 
 import expectations
 from orchestration import sources, tables
+from orchestration.partitions import shards_of_run
 from orchestration.resources import SitrepSettings
 from orchestration.runs import POOL, run_key
 
@@ -35,11 +37,19 @@ def raw_tables(context: AssetExecutionContext, sitrep: SitrepSettings) -> Iterat
     began = warehouse.begin(run_key(context))
     context.log.info(f"build file {warehouse.build}: {began}")
 
+    shards = shards_of_run(context.run.tags)
     with warehouse.connect() as con:
         tables.ensure_raw_schema(con)
-        counts = sources.ingest_source(
-            con, run_id=context.run.run_id, source=sitrep.source_path, fmt=sitrep.format
-        )
+        if shards is None:
+            counts = sources.ingest_source(
+                con, run_id=context.run.run_id, source=sitrep.source_path, fmt=sitrep.format
+            )
+        else:
+            # what it ingested of the other shards would be published without its facts
+            context.log.info(f"a run of document shards {', '.join(shards)}: the source is not read")
+            counts = sources.record_unread_source(
+                con, run_id=context.run.run_id, source=sitrep.source_path, fmt=sitrep.format
+            )
         totals = {key: tables.count_rows(con, *key.path) for key in RAW_KEYS}
 
     yield MaterializeResult(
@@ -54,6 +64,7 @@ def raw_tables(context: AssetExecutionContext, sitrep: SitrepSettings) -> Iterat
             "files_skipped": counts.n_files_skipped,
             "dagster/row_count": totals[RAW_DOCUMENTS],
             "source": str(sitrep.source_path),
+            "source_read": shards is None,
             "format": sitrep.format,
         },
     )

@@ -89,7 +89,8 @@ _TAIL = r"(?:[- \t]+[a-z'’]+){0,3}"
 _LEAD = r"(?:eastern|western|northern|southern|east|west|north|south|rural|old|new|upper|lower|greater)"
 # a tail may end in the beginning of the next name ("Shelling hit al-Tall", "bombs on eastern Ghouta")
 _RUN = rf"(?:{_CONNECT}[-‐ ]|{_LEAD} |[0-9]+(?:st|nd|rd|th)? )?{_NAME}{_TAIL}(?:[-‐ ]{_NAME}{_TAIL})*"
-_TOKEN_SEPARATOR = r"[ \t\n\r\f\-‐]"
+_TOKEN_CHARS = " \t\n\r\f-‐"  # the space first: `split_on_chars` cuts at it
+_TOKEN_SEPARATOR = "[" + _TOKEN_CHARS.replace("-", r"\-") + "]"
 # Arabic articles that are also English words (see the module docstring)
 _ENGLISH_HOMOGRAPHS = ["at", "as", "an"]
 MAX_NGRAM = 5
@@ -107,7 +108,7 @@ def _candidates(sentences: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
         .select("run_id", *keys, "run", "r_start")
     )
     # rows come out in run order, tokens of a run contiguous: the next words are the next rows
-    tokens = split_on_chars(runs, "run", _TOKEN_SEPARATOR, ["run_id"]).with_columns(
+    tokens = split_on_chars(runs, "run", _TOKEN_CHARS, ["run_id"]).with_columns(
         word=_fold(pl.col("match"))
     )
     window = (

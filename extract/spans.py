@@ -269,17 +269,20 @@ def leftmost_longest(found: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     )
 
 
-def split_on_chars(frame: pl.DataFrame, column: str, separator: str, keys: list[str]) -> pl.DataFrame:
-    """The pieces of `frame[column]` between characters of the one-character class `separator`,
-    one row per non-empty piece: `keys + [match, m_start, m_end]`.
+def split_on_chars(frame: pl.DataFrame, column: str, separators: str, keys: list[str]) -> pl.DataFrame:
+    """The pieces of `frame[column]` between any of the characters `separators`, one row per
+    non-empty piece: `keys + [match, m_start, m_end]`.
 
-    Each separator becomes one mark character (same length, so offsets hold) and a literal split
-    does the rest: much cheaper than `find_spans` with a word pattern.
+    The other separators become the first one (one character each, so offsets hold), which a
+    literal split then cuts at: much cheaper than `find_spans` with a word pattern. Put the most
+    common separator first: it is the one not replaced (a space, for words: 1.9 million tokens of
+    290 000 capitalised runs split in 0.19-0.21 s instead of 0.28-0.36 s through a regex class).
     """
-    split = pl.col(column).str.replace_all(separator, _MARK).str.split(_MARK)
+    cut, others = separators[0], list(separators[1:])
+    text = pl.col(column).str.replace_many(others, [cut] * len(others)) if others else pl.col(column)
     return (
         _explode_with_offsets(
-            frame.select(*keys, split.alias("match"), _n=pl.col(column).str.len_chars()),
+            frame.select(*keys, text.str.split(cut).alias("match"), _n=pl.col(column).str.len_chars()),
             "match",
             pl.col("_n"),
             separator_len=1,

@@ -148,7 +148,7 @@ def test_candidate_windows_are_all_gazetteer_keys_of_up_to_five_words(texts: pl.
     names = set(places.gazetteer()["key"].to_list())
     runs = find_spans(frame, "sentence", places._RUN, ["row"])
     runs = runs.filter(places._fold(pl.col("match")).str.contains(any_first_word)).with_row_index("run")
-    tokens = split_on_chars(runs.rename({"match": "run_text"}), "run_text", places._TOKEN_SEPARATOR, ["run"])
+    tokens = split_on_chars(runs.rename({"match": "run_text"}), "run_text", places._TOKEN_CHARS, ["run"])
     tokens = tokens.with_columns(word=places._fold(pl.col("match"))).join(
         runs.select("run", "row", "m_start").rename({"m_start": "r_start"}), on="run"
     )

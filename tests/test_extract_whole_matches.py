@@ -5,6 +5,7 @@ can matter gives what rewriting or reading every text gives."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import polars as pl
 import pytest
@@ -19,7 +20,7 @@ from extract.casualties import (
 )
 from extract.context import actor_mentions
 from extract.dates import _full_date, reference_dates
-from extract.spans import _first_of_each, replace_where_found, split_sentences
+from extract.spans import _first_of_each, replace_where_found, split_on_chars, split_sentences
 from extract.territory import CAPTURE, verb_offset
 
 
@@ -155,3 +156,28 @@ def test_actors_of_an_earlier_incident_are_left_out_without_a_lower_case_copy() 
     actors = actor_mentions(sentences)
     assert actors.filter(pl.col("sentence_idx") == 0)["actor"].to_list() == ["russia"]
     assert actors.filter(pl.col("sentence_idx") == 1)["actor"].to_list() == ["russia"]
+
+
+@pytest.mark.parametrize("separators", [" \t\n\r\f-‐", "-", " -"])
+def test_split_on_chars_cuts_where_a_regex_class_would(separators: str) -> None:
+    """`split_on_chars` replaces the other separators by the first and splits there: the pieces and
+    their character offsets are those of splitting at any of them, multi-byte characters included."""
+    texts = [
+        "Maarat  Al-Nouman\tcountryside",
+        "Deir‐ez-Zor\nRaqqa\r\fHoms",
+        "-Idlib--",
+        "Ḥamāh Ash-Shaykh Maskin",
+        "",
+        "al-Bab",
+    ]
+    frame = pl.DataFrame({"row": list(range(len(texts))), "text": texts})
+    got = split_on_chars(frame, "text", separators, ["row"]).rows()
+    cut = re.compile("[" + re.escape(separators) + "]")
+    expected = []
+    for row, text in enumerate(texts):
+        start = 0
+        for piece in [*cut.split(text)]:
+            if piece:
+                expected.append((row, piece, start, start + len(piece)))
+            start += len(piece) + 1
+    assert got == expected

@@ -76,13 +76,15 @@ _IMMEDIATE_OUTCOME = (
     r"(?i)^(?-u:\s)*(?:(?:were|was|are|is|have|has|had|been|being|also|reportedly|later|all|reported|confirmed)(?-u:\s)+){0,3}"
     rf"(?:{_IMMEDIATE_WORDS})(?-u:\b)"
 )
+# The outcome of each word the two patterns above end with, by its first word ("lost their lives")
 _OUTCOME_OF_WORD = [
-    ("killed", r"(?i)^(?:killed|dead|slain|executed|massacred|murdered|beheaded|lost|martyred)"),
-    ("died", r"(?i)^(?:died|die|perished)"),
-    ("injured", r"(?i)^(?:wounded|injured|hurt|injuries)"),
-    ("missing", r"(?i)^(?:missing|disappeared|abducted|kidnapped)"),
-    ("displaced", r"(?i)^(?:fled|flee|fleeing|displaced|uprooted)"),
+    ("killed", "killed|dead|slain|executed|massacred|murdered|beheaded|lost|martyred"),
+    ("died", "died|die|perished"),
+    ("injured", "wounded|injured|hurt|injuries"),
+    ("missing", "missing|disappeared|abducted|kidnapped"),
+    ("displaced", "fled|flee|fleeing|displaced|uprooted"),
 ]
+_OUTCOME_BY_WORD = {word: outcome for outcome, words in _OUTCOME_OF_WORD for word in words.split("|")}
 # "kill and injure 290", "killed or wounded": one figure for two outcomes; not a casualty count.
 _MIXED = r"(?i)(?:kill(?:ed|ing|s)?|dead|deaths?)(?-u:\s)+(?:and|or|&)(?-u:\s)+(?:injur|wound)|(?:injur(?-u:\w)*|wound(?-u:\w)*)(?-u:\s)+(?:and|or|&)(?-u:\s)+(?:kill|dead)|casualties"
 # "57 fighters were killed in the clashes: 38 soldiers and 19 jihadists" - after a colon, parts.
@@ -103,10 +105,10 @@ _DEAD_NOUN = r"(?i)(?-u:\b)(?:dead|deaths|bodies|lives|corpses|martyrs)$"
 
 
 def _outcome_of(word: pl.Expr) -> pl.Expr:
-    by_word = pl.when(word.is_null()).then(pl.lit(None, dtype=pl.String))
-    for outcome, pattern in _OUTCOME_OF_WORD:
-        by_word = by_word.when(word.str.contains(pattern)).then(pl.lit(outcome))
-    return by_word.otherwise(pl.lit(None, dtype=pl.String))
+    """The outcome of a word `_word_ending` read, looked up by its first word in lower case: a
+    lookup, not a regex per outcome (130 000 figures of 20 000 articles: 0.18-0.2 s that way)."""
+    first = word.str.to_lowercase().str.extract(r"^[a-z]+", 0)
+    return first.replace_strict(_OUTCOME_BY_WORD, default=None, return_dtype=pl.String)
 
 
 def _word_ending(text: pl.Expr, pattern: str, words: str) -> pl.Expr:

@@ -14,8 +14,10 @@ from extract.casualties import (
     _DATE,
     _IMMEDIATE_OUTCOME,
     _IMMEDIATE_WORDS,
+    _OUTCOME_OF_WORD,
     _RIGHT_OUTCOME,
     _RIGHT_WORDS,
+    _outcome_of,
     _word_ending,
 )
 from extract.context import actor_mentions
@@ -67,6 +69,24 @@ def test_the_word_ending_a_whole_match_is_the_captured_word(
     read = frame.select(_word_ending(pl.col("t"), pattern, words)).to_series()
     assert expected.drop_nulls().len() > 200
     assert read.equals(expected)
+
+
+def test_an_outcome_word_is_looked_up_as_the_prefix_patterns_read_it(tails: pl.Series) -> None:
+    """`_outcome_of` looks a word up by its first word, lower-cased; the outcome is the first whose
+    words one begins the word, in `_OUTCOME_OF_WORD`'s order (as a regex per outcome read it)."""
+    frame = tails.to_frame("t").select(
+        word=pl.concat_list(
+            _word_ending(pl.col("t"), pattern, words)
+            for pattern, words in [(_RIGHT_OUTCOME, _RIGHT_WORDS), (_IMMEDIATE_OUTCOME, _IMMEDIATE_WORDS)]
+        )
+    ).explode("word")
+    expected = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
+    for outcome, words in _OUTCOME_OF_WORD:
+        expected = expected.when(pl.col("word").str.contains(f"(?i)^(?:{words})")).then(pl.lit(outcome))
+    got = frame.select(_outcome_of(pl.col("word")), expected=expected.otherwise(None))
+    assert got["word"].drop_nulls().len() > 400
+    assert got["word"].null_count() == frame["word"].null_count()  # every word read has an outcome
+    assert got["word"].equals(got["expected"].rename("word"))
 
 
 def test_the_verb_offset_is_the_length_of_the_text_before_the_first_verb(

@@ -31,7 +31,8 @@ from orchestration.sensors import source_folder_sensor
 
 
 def test_pending_documents_of_some_shards_are_those_shard_of_names(con) -> None:
-    docs = [_doc(f"file-{i}.txt", f"Article {i}\nShelling killed {i} people.") for i in range(64)]
+    ids = [f"file-{i}.txt" for i in range(56)] + [f"حلب/تقرير-{i}.txt" for i in range(8)]  # UTF-8 bytes
+    docs = [_doc(doc_id, f"Article {i}\nShelling killed {i} people.") for i, doc_id in enumerate(ids)]
     _ingest(con, "r1", docs)
     by_shard: dict[str, list[str]] = {}
     for doc in docs:

@@ -53,15 +53,15 @@ def shard_range_tags(first: str, last: str) -> dict[str, str]:
 def shards_of_run(tags: Mapping[str, str]) -> list[str] | None:
     """The shards a run covers (from its tags), or None for all of them, as in a run that names none."""
     if PARTITION_NAME_TAG in tags:
-        keys = [tags[PARTITION_NAME_TAG]]
+        first = last = tags[PARTITION_NAME_TAG]
     elif ASSET_PARTITION_RANGE_START_TAG in tags and ASSET_PARTITION_RANGE_END_TAG in tags:
         first, last = tags[ASSET_PARTITION_RANGE_START_TAG], tags[ASSET_PARTITION_RANGE_END_TAG]
-        keys = [k for k in SHARDS if first <= k <= last] if {first, last} <= set(SHARDS) else [first, last]
-        if not keys:
-            raise ValueError(f"document shards {first} to {last}: the first comes after the last")
     else:
         return None
-    unknown = sorted(set(keys) - set(SHARDS))
+    unknown = sorted({first, last} - set(SHARDS))
     if unknown:
         raise ValueError(f"unknown document shards {unknown}: shards are {SHARDS[0]} to {SHARDS[-1]}")
-    return None if sorted(keys) == SHARDS else sorted(keys)
+    if first > last:
+        raise ValueError(f"document shards {first} to {last}: the first comes after the last")
+    keys = SHARDS[SHARDS.index(first) : SHARDS.index(last) + 1]
+    return None if keys == SHARDS else keys

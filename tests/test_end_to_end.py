@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import polars as pl
@@ -74,3 +75,25 @@ def test_fakes_dev_csv(tmp_path: Path) -> None:
     assert unit_ids.len() == 381
     assert run.query("SELECT n_inputs, n_quarantined FROM raw.ingest_runs") == [(381, 0)]
     assert run.query("SELECT count(*) FROM marts.doc_summary") == [(unit_ids.n_unique(),)]
+
+
+def test_dbt_builds_the_runs_own_file_whatever_the_environment_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build file reaches dbt as an argument of the run's command, so a process that runs
+    several warehouses (or a user's SITREP_BUILD_DB, set for dbt by hand) cannot send one run's
+    models to another file, and the run leaves the process's environment as it found it."""
+    elsewhere = tmp_path / "elsewhere.duckdb"
+    monkeypatch.setenv("SITREP_BUILD_DB", str(elsewhere))
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "a.txt").write_text(
+        "Shelling in Aleppo\n\nShelling killed three civilians in Aleppo on Monday, SOHR said.\n"
+    )
+
+    run = sitrep_run(source, tmp_path / "wh" / "sitrep.duckdb")
+
+    _assert_complete(run)
+    assert run.query("SELECT sum(count_best) FROM marts.fct_casualties WHERE outcome = 'killed'") == [(3,)]
+    assert not elsewhere.exists()
+    assert os.environ["SITREP_BUILD_DB"] == str(elsewhere)

@@ -5,7 +5,7 @@ assets' keys and models onto `[<schema>, <model>]`, e.g. `["marts", "fct_inciden
 group names are customised. dbt tests become asset checks (error-severity ones are blocking).
 """
 
-import os
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -18,6 +18,9 @@ from orchestration.resources import SitrepSettings
 from orchestration.runs import POOL, run_key
 
 ensure_manifest()
+
+# the dbt var profiles.yml reads the build file's path from
+BUILD_DB_VAR = "sitrep_build_db"
 
 
 class SitrepDbtTranslator(DagsterDbtTranslator):
@@ -38,17 +41,18 @@ TRANSLATOR = SitrepDbtTranslator()
 def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, sitrep: SitrepSettings) -> Iterator[Any]:
     warehouse = sitrep.warehouse_files()
     warehouse.begin(run_key(context))
-    # profiles.yml reads the DuckDB path from SITREP_BUILD_DB; dbt runs as a subprocess that
-    # inherits this process's environment.
-    os.environ["SITREP_BUILD_DB"] = str(warehouse.build)
     if _publishes(context):
         warehouse.catch_up_spare()  # beside dbt, which leaves a core mostly idle
     # dbt's artifacts and logs live with the build file, not in the repo; keeping one target
     # dir per warehouse also lets dbt's partial parsing work from run to run. Its file log at
     # info level, not debug: the debug lines (every SQL statement, ~5,000 lines a build) cost
     # ~0.4 s a run; the compiled SQL stays in dbt_target/run.
+    # the build file is an argument of this command (profiles.yml reads the var), not state of the
+    # process: runs of other warehouses in the same process each name their own
     yield from dbt.cli(
-        ["build", "--log-level-file", "info"], context=context, target_path=warehouse.build_dir / "dbt_target"
+        ["build", "--log-level-file", "info", "--vars", json.dumps({BUILD_DB_VAR: str(warehouse.build)})],
+        context=context,
+        target_path=warehouse.build_dir / "dbt_target",
     ).stream()
     # The build file is final now: stage its publication while the checks read it (a spare's
     # sync or a copy, which the publish step otherwise starts only after the last check).

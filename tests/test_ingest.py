@@ -6,6 +6,8 @@ import gzip
 import hashlib
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -135,6 +137,29 @@ def test_html_main_text_title_date_and_canonical_url(tmp_path: Path) -> None:
     for junk in ("SCRIPT-TEXT", "READER-COMMENT", "Share on Facebook", "Read also", "Turkey sends troops",
                  "Privacy", "Home", "Post comment"):
         assert junk not in text
+
+
+def test_only_html_input_imports_the_html_reader(tmp_path: Path) -> None:
+    """trafilatura (with lxml, htmldate, courlan, urllib3) is imported on the first HTML page, not
+    with Sitrep: every run's start-up would pay for it, and most sources have no HTML."""
+    (tmp_path / "notes.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "page.html").write_text(HTML_PAGE, encoding="utf-8")
+    code = f"""
+import json, sys
+import orchestration.definitions, ingest
+seen = ["trafilatura" in sys.modules]
+ingest.read_source({str(tmp_path / "notes.txt")!r})
+seen.append("trafilatura" in sys.modules)
+result = ingest.read_source({str(tmp_path / "html")!r})
+seen.append("trafilatura" in sys.modules)
+print(json.dumps([seen, result.documents["title"].to_list()]))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    seen, titles = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == [False, False, True]
+    assert titles == ["Air strikes kill 12 in Idlib"]
 
 
 @pytest.mark.parametrize(

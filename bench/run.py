@@ -1,6 +1,6 @@
 """`make bench N=100000`: generate N varied articles, run the pipeline on them, time every stage.
 
-    python -m bench.run [--n 10000] [--corpus samples/corpus] [--format auto] [--out-dir bench]
+    python -m bench.run [--n 10000 [100000 ...]] [--corpus samples/corpus] [--format auto] [--out-dir bench]
 
 1. Generates N articles from the base corpus (`bench.generate`) into
    `<work>/source/articles.parquet`, the default record layout ingest reads like a user's dump.
@@ -15,6 +15,11 @@
    `incremental_1pct_seconds`; every run is in `incremental.runs`, each with the CPU probe
    (`cpu_probe_seconds`, a fixed Python loop) taken just before it.
 5. Writes `<out-dir>/results.json` and prints it as a table.
+
+Several sizes (`--n 10000 100000 1000000`) are benched one after the other, smallest first, each
+in its own work folder. `results.json` then holds the largest size's figures, as for one size, and
+under `scaling` every size's, which the bench prints side by side at the end: how each stage's
+speed and the peak memory move as the corpus grows.
 """
 
 from __future__ import annotations
@@ -192,7 +197,6 @@ def run_benchmark(
     n: int,
     corpus: Path,
     fmt: str,
-    out_dir: Path,
     work_dir: Path,
     seed: int = 0,
     one_process: bool = False,
@@ -308,9 +312,37 @@ def run_benchmark(
         },
     }
     results["targets"] = assess(results)
+    return results
+
+
+def write_results(by_size: list[dict[str, object]], out_dir: Path) -> dict[str, object]:
+    """`<out_dir>/results.json`: the largest size's results; with several sizes, each size's
+    results (smallest first) under `scaling` too."""
+    results = dict(by_size[-1])
+    if len(by_size) > 1:
+        results["scaling"] = by_size
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     return results
+
+
+def scaling_table(by_size: list[dict[str, object]]) -> str:
+    """One row per size: documents/s of each stage, end to end, peak RSS and the +1 % run's share."""
+    head = f"{'articles':>10}{'MB':>9}" + "".join(f"{s:>12}" for s in PIPELINE_STAGES)
+    head += f"{'end to end':>12}{'peak RSS':>10}{'+1% run':>10}"
+    lines = [
+        "scaling     documents/s by stage; end to end in seconds, peak RSS in MB, +1 % run as a share",
+        head,
+    ]
+    for r in by_size:
+        stages: dict[str, dict[str, float]] = r["stages"]  # type: ignore[assignment]
+        share = 100 * r["incremental_1pct_seconds"] / r["end_to_end_seconds"]  # type: ignore[operator]
+        lines.append(
+            f"{r['n_docs']:>10}{r['mb']:>9.1f}"
+            + "".join(f"{stages[s]['docs_per_s']:>12.1f}" for s in PIPELINE_STAGES)
+            + f"{r['end_to_end_seconds']:>12.2f}{r['peak_rss_mb']:>10.1f}{share:>9.2f}%"
+        )
+    return "\n".join(lines)
 
 
 def summary(results: dict[str, object]) -> str:
@@ -352,7 +384,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--n", type=int, default=10_000, help="articles to generate (default 10000)")
+    parser.add_argument(
+        "--n",
+        type=int,
+        nargs="+",
+        default=[10_000],
+        help="articles to generate (default 10000); several sizes are benched one after the other",
+    )
     parser.add_argument(
         "--corpus",
         type=Path,
@@ -379,27 +417,38 @@ def main(argv: list[str] | None = None) -> int:
         "--work-dir",
         type=Path,
         default=None,
-        help="generated corpus and warehouse (default <out-dir>/work/<corpus>-<n>)",
+        help="generated corpus and warehouse (default <out-dir>/work/<corpus>-<n>; with several "
+        "sizes, a folder <corpus>-<n> in it for each)",
     )
     args = parser.parse_args(argv)
-    if args.n < 1:
+    if min(args.n) < 1:
         parser.error("--n must be at least 1")
     if args.incremental_runs < 1:
         parser.error("--incremental-runs must be at least 1")
     corpus = args.corpus.expanduser().resolve()
-    work = args.work_dir or args.out_dir / "work" / f"{corpus.stem}-{args.n}"
-    results = run_benchmark(
-        args.n,
-        corpus,
-        args.format,
-        args.out_dir.resolve(),
-        work.resolve(),
-        args.seed,
-        args.one_process,
-        args.incremental_runs,
-    )
-    print(summary(results))
-    return 0 if results["ok"] else 1
+    sizes = sorted(set(args.n))
+    by_size = []
+    for n in sizes:
+        if args.work_dir is None:
+            work = args.out_dir / "work" / f"{corpus.stem}-{n}"
+        else:
+            work = args.work_dir if len(sizes) == 1 else args.work_dir / f"{corpus.stem}-{n}"
+        results = run_benchmark(
+            n,
+            corpus,
+            args.format,
+            work.resolve(),
+            args.seed,
+            args.one_process,
+            args.incremental_runs,
+        )
+        by_size.append(results)
+        # each size's figures as soon as it is done: a 1M bench comes last, after minutes
+        write_results(by_size, args.out_dir.resolve())
+        print(summary(results), flush=True)
+    if len(by_size) > 1:
+        print(scaling_table(by_size))
+    return 0 if all(r["ok"] for r in by_size) else 1
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from bench.run import REFERENCE_PASSES, article_texts, reference_passes  # noqa:
 from bench.targets import TARGETS  # noqa: E402
 
 N = 200
+SMALLER = 100  # benched first, in the same command: the scaling table's first row
 STAGES = ("ingest", "extraction", "dbt", "checks")
 POSITIVE = (
     "n_docs",
@@ -33,7 +34,8 @@ POSITIVE = (
 
 
 @pytest.fixture(scope="module")
-def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
+def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path, str]:
+    """One `bench.run` of two sizes, the larger given first: results, N's work folder, the output."""
     out = tmp_path_factory.mktemp("bench")
     proc = subprocess.run(
         [
@@ -42,6 +44,7 @@ def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
             "bench.run",
             "--n",
             str(N),
+            str(SMALLER),
             "--out-dir",
             str(out),
             "--work-dir",
@@ -58,11 +61,11 @@ def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
         check=False,
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    return json.loads((out / "results.json").read_text()), out / "work"
+    return json.loads((out / "results.json").read_text()), out / "work" / f"corpus-{N}", proc.stdout
 
 
-def test_results_have_every_figure(bench_run: tuple[dict, Path]) -> None:
-    results, _ = bench_run
+def test_results_have_every_figure(bench_run: tuple[dict, Path, str]) -> None:
+    results, _, _ = bench_run
     assert results["n_docs"] == N
     assert results["ok"] is True
     for key in POSITIVE:
@@ -123,8 +126,30 @@ def test_reference_passes_count_every_number_and_every_word() -> None:
     assert passes["every_word"]["x_floor"] == round(passes["every_word"]["seconds"] / 0.5, 1)
 
 
-def test_generated_articles_are_all_distinct(bench_run: tuple[dict, Path]) -> None:
-    _, work = bench_run
+def test_several_sizes_are_benched_smallest_first_and_printed_side_by_side(
+    bench_run: tuple[dict, Path, str],
+) -> None:
+    results, work, output = bench_run
+    # the top level is the largest size's; `scaling` holds each size's own figures
+    scaling = results["scaling"]
+    assert [r["n_docs"] for r in scaling] == [SMALLER, N]
+    assert scaling[-1] == {k: v for k, v in results.items() if k != "scaling"}
+    assert scaling[0]["mb"] < scaling[1]["mb"]
+    assert all(r["ok"] and r["stages"]["extraction"]["docs_per_s"] > 0 for r in scaling)
+    # each size had its own corpus and warehouse
+    for size in (SMALLER, N):
+        generated = pl.read_parquet(work.parent / f"corpus-{size}" / "source" / "articles.parquet")
+        assert generated.height == size
+    table = output[output.index("scaling") :].splitlines()
+    rows = [line.split() for line in table[2:4]]
+    assert [int(row[0]) for row in rows] == [SMALLER, N]
+    for row, r in zip(rows, scaling, strict=True):
+        assert float(row[3]) == pytest.approx(r["stages"]["extraction"]["docs_per_s"], abs=0.1)
+        assert float(row[-2]) == pytest.approx(r["peak_rss_mb"], abs=0.1)
+
+
+def test_generated_articles_are_all_distinct(bench_run: tuple[dict, Path, str]) -> None:
+    _, work, _ = bench_run
     files = sorted((work / "source").glob("*.parquet"))
     assert [f.name for f in files] == ["articles-new-1.parquet", "articles-new-2.parquet", "articles.parquet"]
     articles = pl.concat([pl.read_parquet(f) for f in files])

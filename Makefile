@@ -38,7 +38,7 @@ ui: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-# make bench [N=10000] [CORPUS=../shared/data/fakes_dev.csv]: timings in bench/results.json (bench/README.md)
+# make bench [N=10000 | N="10000 100000 1000000"] [CORPUS=../shared/data/fakes_dev.csv]: timings in bench/results.json (bench/README.md)
 N      ?= 10000
 CORPUS ?= samples/corpus
 .PHONY: bench

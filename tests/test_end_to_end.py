@@ -97,3 +97,30 @@ def test_dbt_builds_the_runs_own_file_whatever_the_environment_says(
     assert run.query("SELECT sum(count_best) FROM marts.fct_casualties WHERE outcome = 'killed'") == [(3,)]
     assert not elsewhere.exists()
     assert os.environ["SITREP_BUILD_DB"] == str(elsewhere)
+
+
+def test_dbt_parses_partially_from_the_second_run_and_writes_no_json_artifacts(tmp_path: Path) -> None:
+    """The dbt step skips dbt's JSON artifacts, which nothing reads, and keeps what its next run
+    needs: the partial parse file, so the second run does not parse the project again."""
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "a.txt").write_text(
+        "Shelling in Aleppo\n\nShelling killed three civilians in Aleppo on Monday.\n"
+    )
+    warehouse = tmp_path / "wh" / "sitrep.duckdb"
+    target = warehouse.parent / ".build" / "dbt_target"
+
+    _assert_complete(sitrep_run(source, warehouse))
+    first_log_lines = len((target / "dbt.log").read_text().splitlines())
+    (source / "b.txt").write_text("Clashes in Idlib\n\nFive fighters were killed in clashes in Idlib.\n")
+    second = sitrep_run(source, warehouse)
+
+    assert second.exit_code == 0 and " 0 failed" in second.output, second.output
+    assert second.query("SELECT count(*) FROM marts.documents") == [(2,)]
+    assert (target / "partial_parse.msgpack").exists()
+    written = {p.name for p in target.iterdir()}
+    assert not written & {"manifest.json", "semantic_manifest.json", "run_results.json"}, written
+    second_log = (target / "dbt.log").read_text().splitlines()[first_log_lines:]
+    messages = [json.loads(line)["info"]["msg"] for line in second_log]
+    assert any(m.startswith("Found ") for m in messages), messages[:20]
+    assert not [m for m in messages if "Unable to do partial parsing" in m]

@@ -49,8 +49,19 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, sitrep: Sitr
     # ~0.4 s a run; the compiled SQL stays in dbt_target/run.
     # the build file is an argument of this command (profiles.yml reads the var), not state of the
     # process: runs of other warehouses in the same process each name their own
+    # No JSON artifacts (manifest.json, semantic_manifest.json, run_results.json): nothing reads
+    # them (Dagster gets each node's result from dbt's event stream, and dbt.log has them too), and
+    # writing them cost ~0.3 s of a run that adds 1 % to a million articles. Partial parsing's own
+    # file is still written.
     yield from dbt.cli(
-        ["build", "--log-level-file", "info", "--vars", json.dumps({BUILD_DB_VAR: str(warehouse.build)})],
+        [
+            "build",
+            "--no-write-json",
+            "--log-level-file",
+            "info",
+            "--vars",
+            json.dumps({BUILD_DB_VAR: str(warehouse.build)}),
+        ],
         context=context,
         target_path=warehouse.build_dir / "dbt_target",
     ).stream()

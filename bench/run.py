@@ -315,7 +315,7 @@ def run_benchmark(
     return results
 
 
-def write_results(by_size: list[dict[str, object]], out_dir: Path) -> dict[str, object]:
+def write_results(by_size: list[dict[str, object]], out_dir: Path) -> None:
     """`<out_dir>/results.json`: the largest size's results; with several sizes, each size's
     results (smallest first) under `scaling` too."""
     results = dict(by_size[-1])
@@ -323,7 +323,6 @@ def write_results(by_size: list[dict[str, object]], out_dir: Path) -> dict[str, 
         results["scaling"] = by_size
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    return results
 
 
 def scaling_table(by_size: list[dict[str, object]]) -> str:
@@ -427,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--incremental-runs must be at least 1")
     corpus = args.corpus.expanduser().resolve()
     sizes = sorted(set(args.n))
-    by_size = []
+    by_size: list[dict[str, object]] = []
     for n in sizes:
         if args.work_dir is None:
             work = args.out_dir / "work" / f"{corpus.stem}-{n}"

@@ -38,7 +38,7 @@ from pathlib import Path
 import polars as pl
 
 from bench.generate import base_corpus, generate, text_megabytes, write_corpus
-from bench.targets import assess, summary_lines
+from bench.targets import assess, incremental_share, summary_lines
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO / "samples" / "corpus"
@@ -335,11 +335,10 @@ def scaling_table(by_size: list[dict[str, object]]) -> str:
     ]
     for r in by_size:
         stages: dict[str, dict[str, float]] = r["stages"]  # type: ignore[assignment]
-        share = 100 * r["incremental_1pct_seconds"] / r["end_to_end_seconds"]  # type: ignore[operator]
         lines.append(
             f"{r['n_docs']:>10}{r['mb']:>9.1f}"
             + "".join(f"{stages[s]['docs_per_s']:>12.1f}" for s in PIPELINE_STAGES)
-            + f"{r['end_to_end_seconds']:>12.2f}{r['peak_rss_mb']:>10.1f}{share:>9.2f}%"
+            + f"{r['end_to_end_seconds']:>12.2f}{r['peak_rss_mb']:>10.1f}{incremental_share(r):>9.2f}%"
         )
     return "\n".join(lines)
 

@@ -146,6 +146,10 @@ def test_several_sizes_are_benched_smallest_first_and_printed_side_by_side(
     for row, r in zip(rows, scaling, strict=True):
         assert float(row[3]) == pytest.approx(r["stages"]["extraction"]["docs_per_s"], abs=0.1)
         assert float(row[-2]) == pytest.approx(r["peak_rss_mb"], abs=0.1)
+        # the +1 % share as the targets read it
+        assert float(row[-1].rstrip("%")) == pytest.approx(
+            r["targets"]["incremental_1pct_share"]["figure"], abs=0.01
+        )
 
 
 def test_generated_articles_are_all_distinct(bench_run: tuple[dict, Path, str]) -> None:
